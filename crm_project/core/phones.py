@@ -1,0 +1,78 @@
+"""Phone numbers: one normalised form (E.164) for storage and lookup, masked forms for display."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_DIGITS = re.compile(r"\d")
+
+
+def to_e164(raw: str, region: str | None = None) -> str:
+    """Normalise any spelling ("8 (495) 123-45-67", "74951234567", "+7 495 …") to E.164.
+
+    Raises ValidationError when the text is not a possible phone number.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="required")
+    region = (region or settings.PHONE_DEFAULT_REGION).upper()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("%(value)s is not a phone number."), code="invalid", params={"value": raw}
+        ) from error
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            _("%(value)s is not a possible phone number."), code="invalid", params={"value": raw}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def to_e164_or_none(raw: str, region: str | None = None) -> str | None:
+    try:
+        return to_e164(raw, region)
+    except ValidationError:
+        return None
+
+
+def format_international(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def mask(e164: str) -> str:
+    """ "+74951234567" -> "+7 *** ***-45-67": the country code and the last four digits stay."""
+    if not e164:
+        return ""
+    formatted = format_international(e164)
+    country, _space, national = formatted.partition(" ")
+    if not national:
+        return "*" * max(len(e164) - 4, 0) + e164[-4:]
+    digits_to_hide = len(_DIGITS.findall(national)) - 4
+    masked = []
+    for char in national:
+        if char.isdigit() and digits_to_hide > 0:
+            masked.append("*")
+            digits_to_hide -= 1
+        else:
+            masked.append(char)
+    return f"{country} {''.join(masked)}"
+
+
+def mask_email(address: str) -> str:
+    """ "ivanov@example.com" -> "i*****@example.com"."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return "*" * len(address)
+    return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}"

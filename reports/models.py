@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm_project.core.capabilities import Capability, has_capability
+
+if TYPE_CHECKING:
+    from crm_project.accounts.models import User
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user: User) -> PlanQuerySet:
+        """A manager sees his own plans, a supervisor his team's, an admin everyone's."""
+        if has_capability(user, Capability.VIEW_REPORTS):
+            if user.is_admin:
+                return self
+            return self.filter(Q(manager__team_id=user.team_id) | Q(manager=user))
+        if has_capability(user, Capability.VIEW_OWN_PLAN):
+            return self.filter(manager=user)
+        return self.none()
+
+
+class Plan(models.Model):
+    """A manager's targets for one calendar month."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    contacts_target = models.PositiveIntegerField(_("contacts to take"), default=0)
+    meetings_target = models.PositiveIntegerField(_("meetings to hold"), default=0)
+    deals_target = models.PositiveIntegerField(_("deals to close"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "manager_id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "month"], name="reports_plan_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="reports_plan_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} {self.month:%Y-%m}"

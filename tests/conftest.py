@@ -1,0 +1,100 @@
+"""Personas and shared fixtures.
+
+Under CI (CI=true) the suite must run against PostgreSQL and Redis: a missing one is a failure,
+never a skip. Elsewhere tests that need them skip with the reason.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client as BrowserClient
+
+from crm_project.accounts.models import User
+from tests.factories import PASSWORD, TeamFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if IN_CI and engine != "django.db.backends.postgresql":
+        raise pytest.UsageError("CI must run against PostgreSQL: set DATABASE_URL.")
+    if IN_CI and not settings.REDIS_URL:
+        raise pytest.UsageError("CI must run against Redis: set REDIS_URL.")
+
+
+def require_postgresql():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+def require_redis() -> str:
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL=redis://…")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Moscow sales")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Kazan sales")
+
+
+@pytest.fixture
+def manager(team):
+    return UserFactory(username="manager", role=User.Role.MANAGER, team=team)
+
+
+@pytest.fixture
+def other_manager(team):
+    """A colleague in the same team."""
+    return UserFactory(username="other_manager", role=User.Role.MANAGER, team=team)
+
+
+@pytest.fixture
+def foreign_manager(other_team):
+    """A manager of another team."""
+    return UserFactory(username="foreign_manager", role=User.Role.MANAGER, team=other_team)
+
+
+@pytest.fixture
+def supervisor(team):
+    return UserFactory(username="supervisor", role=User.Role.SUPERVISOR, team=team)
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(username="operator", role=User.Role.OPERATOR, team=None)
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(
+        username="admin", role=User.Role.ADMIN, team=None, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def anonymous(db):
+    return None
+
+
+PERSONAS = ("anonymous", "manager", "other_manager", "supervisor", "operator", "admin")
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a test client signed in as `user` (or anonymous for None)."""
+
+    def make(user):
+        browser = BrowserClient()
+        if user is not None:
+            assert browser.login(username=user.username, password=PASSWORD)
+        return browser
+
+    return make

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from crm_project.core import views
+from crm_project.core import health, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
 ]

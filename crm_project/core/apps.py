@@ -6,3 +6,4 @@ class CoreConfig(AppConfig):
     name = "crm_project.core"
     label = "core"
     verbose_name = _("Core")
+

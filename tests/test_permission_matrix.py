@@ -1,4 +1,4 @@
-"""Every URL of the CRM × every persona -> the expected status code.
+"""Every URL of the CRM and every persona -> the expected status code.
 
 A URL added without a row here fails `test_every_url_is_in_the_matrix`.
 """

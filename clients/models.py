@@ -57,9 +57,13 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def with_personal_data_access(self, user: User) -> ClientQuerySet:
         """Annotate `has_personal_data_access` so a list masks without a query per row."""
+        # Case/When, not a bare Q: SQL's three-valued logic would give NULL instead of False
+        # for a client without a responsible manager (NULL = id is NULL, not false).
         return self.annotate(
-            has_personal_data_access=models.ExpressionWrapper(
-                personal_data_q(user), output_field=models.BooleanField()
+            has_personal_data_access=models.Case(
+                models.When(personal_data_q(user), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
             )
         )
 

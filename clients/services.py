@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clients.models import Client, ContactPerson, Email, LeadSource, Phone
+from clients.models import Client, ContactPerson, Email, LeadSource, Phone, personal_data_q
 from crm_project.core import phones
 from crm_project.core.audit import audit_record, diff, snapshot
 from crm_project.core.capabilities import Capability, has_capability
@@ -130,7 +130,9 @@ def client_create(
         raise ValidationError({"name": [_("Enter the client's name.")]}, code="required")
     if responsible_manager is None and actor.is_manager:
         responsible_manager = actor
-    if responsible_manager is not None and not responsible_manager.is_manager:
+    if responsible_manager is not None and not (
+        responsible_manager.is_manager and responsible_manager.is_active
+    ):
         raise ValidationError(
             {"responsible_manager": [_("The responsible manager must be an active manager.")]}
         )
@@ -202,6 +204,17 @@ def _require_personal_data_rights(actor: User, client: Client) -> None:
         raise PermissionDenied(_("Only operators may change clients' personal data."))
 
 
+def _require_work_field_rights(actor: User, client: Client) -> None:
+    # Managers and supervisors change only the clients whose card they see in full (the one
+    # visibility rule): a manager his own, a supervisor his team's. Checked on the locked row.
+    if has_capability(actor, Capability.EDIT_PERSONAL_DATA):
+        return
+    if not Client.objects.filter(personal_data_q(actor), pk=client.pk).exists():
+        if actor.is_manager:
+            raise PermissionDenied(_("Only the responsible manager may change this client."))
+        raise PermissionDenied(_("This client belongs to another team."))
+
+
 @transaction.atomic
 def client_update(*, actor: User, client: Client, **values: Any) -> Client:
     """Change a client's fields; personal-data fields only for those allowed to edit them."""
@@ -215,9 +228,8 @@ def client_update(*, actor: User, client: Client, **values: Any) -> Client:
         raise PermissionDenied(
             _("You may not change: %(fields)s.") % {"fields": ", ".join(sorted(refused))}
         )
-    if actor.is_manager and client.responsible_manager_id != actor.pk:
-        raise PermissionDenied(_("Only the responsible manager may change this client."))
     client = Client.objects.select_for_update().get(pk=client.pk)
+    _require_work_field_rights(actor, client)
     before = snapshot(client, values.keys())
     for name, value in values.items():
         setattr(client, name, value.strip() if isinstance(value, str) else value)

@@ -74,6 +74,9 @@ def interaction_log(
     """
     if not has_capability(actor, Capability.LOG_INTERACTION):
         raise PermissionDenied(_("You may not log interactions."))
+    if actor.is_manager and manager is not None and manager.pk != actor.pk:
+        # Interactions count in plans and bonuses: a manager logs only his own.
+        raise PermissionDenied(_("You may log interactions only in your own name."))
     if kind not in Interaction.Kind.values:
         raise ValidationError({"kind": [_("Unknown kind of interaction.")]}, code="invalid")
     if client is None and not phone.strip():

@@ -19,6 +19,9 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         if has_capability(user, Capability.VIEW_REPORTS):
             if user.is_admin:
                 return self
+            if user.team_id is None:
+                # manager__team_id=None would mean "IS NULL": every teamless manager's plans.
+                return self.filter(manager=user)
             return self.filter(Q(manager__team_id=user.team_id) | Q(manager=user))
         if has_capability(user, Capability.VIEW_OWN_PLAN):
             return self.filter(manager=user)

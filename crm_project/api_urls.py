@@ -1,6 +1,11 @@
 """/api/v1/: one router per app, included here."""
 
+from django.urls import include, path
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("clients.api.urls")),
+    path("", include("interactions.api.urls")),
+    path("", include("reports.api.urls")),
+]

@@ -198,23 +198,48 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated request gets 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "crm_project.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm_project.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "crm_project.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",
-    "DESCRIPTION": "The corporate client base, the interaction journal and the plans.",
+    "DESCRIPTION": (
+        "The corporate client base, the interaction journal and the plans.\n\n"
+        "**Authentication**: a session (the CRM's own login; unsafe methods need the X-CSRFToken "
+        "header matching the csrftoken cookie) or a token (`Authorization: Token <key>`, for "
+        "integrations).\n\n"
+        "**Paging**: lists are cursor-paged (`cursor`, `page_size` up to 200); follow "
+        "`next`/`previous`. There is no total count.\n\n"
+        "**Personal data**: contact persons' names, phone numbers and e-mail addresses of clients "
+        "the user may not see in full come masked (`+7 *** ***-45-67`, `i*****@example.com`); "
+        "`has_personal_data_access` says which.\n\n"
+        "**Errors** have one shape: `{\"error\": {\"code\": \"validation_error\", \"message\": "
+        "\"The request has invalid fields.\", \"fields\": {\"name\": [\"…\"]}}}`. `code` is stable "
+        "(validation_error, duplicate, parse_error, not_authenticated, authentication_failed, "
+        "permission_denied, not_found, method_not_allowed, conflict, throttled); `message` is "
+        "translated; `fields` (400 only) lists messages per field, nested like the request body. "
+        "A duplicate phone or e-mail (code `duplicate`) adds `existing_client: {id, url}`. "
+        "401: not signed in; 403: the role may not do this; 404: not found or not visible; "
+        "409: someone else changed the record first, nothing was saved."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "ClientKindEnum": "clients.models.Client.Kind",
+        "PhoneKindEnum": "clients.models.Phone.Kind",
+        "InteractionKindEnum": "interactions.models.Kind",
+    },
     # Swagger UI's assets come from the sidecar package and are served by the app, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

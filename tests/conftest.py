@@ -81,7 +81,26 @@ def admin(db):
 
 @pytest.fixture
 def anonymous(db):
+    """No user: `login(anonymous)` gives a signed-out browser."""
     return None
+
+
+@pytest.fixture
+def anonymous_user():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def statuses(db):
+    """The seeded status picklist, re-seeded if a transactional test flushed it."""
+    from interactions.models import InteractionStatus
+    from tests.factories import seed_statuses
+
+    if not InteractionStatus.objects.exists():
+        seed_statuses()
+    return InteractionStatus.objects.all()
 
 
 PERSONAS = ("anonymous", "manager", "other_manager", "supervisor", "operator", "admin")

@@ -1,3 +1,5 @@
+import importlib
+
 import factory
 from django.utils import timezone
 
@@ -50,8 +52,12 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Company {n}")
     responsible_manager = factory.SubFactory(UserFactory)
-    team = factory.LazyAttribute(lambda client: client.responsible_manager.team)
-    created_by = factory.LazyAttribute(lambda client: client.responsible_manager)
+    team = factory.LazyAttribute(
+        lambda client: client.responsible_manager.team if client.responsible_manager else None
+    )
+    created_by = factory.LazyAttribute(
+        lambda client: client.responsible_manager or UserFactory(role=User.Role.OPERATOR, team=None)
+    )
 
 
 class ContactPersonFactory(factory.django.DjangoModelFactory):
@@ -82,7 +88,17 @@ class EmailFactory(factory.django.DjangoModelFactory):
 
 
 def status(kind: str, code: str) -> InteractionStatus:
+    """A seeded status; re-seeds the picklist if a transactional test flushed it."""
+    if not InteractionStatus.objects.exists():
+        seed_statuses()
     return InteractionStatus.objects.get(kind=kind, code=code)
+
+
+def seed_statuses() -> None:
+    from django.apps import apps
+
+    seeding = importlib.import_module("interactions.migrations.0002_seed_statuses")
+    seeding.seed(apps, None)
 
 
 class InteractionFactory(factory.django.DjangoModelFactory):
@@ -92,7 +108,9 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     kind = Interaction.Kind.OUTGOING_CALL
     client = factory.SubFactory(ClientFactory)
     manager = factory.LazyAttribute(lambda interaction: interaction.client.responsible_manager)
-    team = factory.LazyAttribute(lambda interaction: interaction.manager.team)
+    team = factory.LazyAttribute(
+        lambda interaction: interaction.manager.team if interaction.manager else None
+    )
     occurred_at = factory.LazyFunction(timezone.now)
     subject = factory.Sequence(lambda n: f"Call {n}")
     created_by = factory.LazyAttribute(lambda interaction: interaction.manager)

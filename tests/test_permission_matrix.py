@@ -12,7 +12,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS
-from tests.factories import ClientFactory, InteractionFactory, PlanFactory
+from tests.factories import (
+    ClientFactory,
+    ContactPersonFactory,
+    InteractionFactory,
+    PlanFactory,
+    status,
+)
 
 # Third-party and framework routes that are not ours to test here (Django admin internals are
 # covered by the admin rows below through the index and one model page).
@@ -38,8 +44,8 @@ def _all(status: int, **overrides: int) -> dict[str, int]:
 
 STAFF_PAGE = _all(200, anonymous=302)
 JOURNAL_PAGE = _all(200, anonymous=302, operator=403)
-API_READ = _all(200, anonymous=403)
-API_JOURNAL = _all(200, anonymous=403, operator=403)
+API_READ = _all(200, anonymous=401)
+API_JOURNAL = _all(200, anonymous=401, operator=403)
 
 MATRIX: dict[str, Row] = {
     "core:home": Row(STAFF_PAGE),
@@ -47,6 +53,25 @@ MATRIX: dict[str, Row] = {
     "login": Row(_all(200)),
     "api-schema": Row(_all(200)),
     "api-docs": Row(_all(200)),
+    "api:client-list": Row(API_READ),
+    "api:client-detail": Row(API_READ, kwargs=lambda o: {"pk": o["client"].pk}),
+    "api:contact-list": Row(API_READ),
+    "api:contact-detail": Row(API_READ, kwargs=lambda o: {"pk": o["contact"].pk}),
+    "api:interaction-list": Row(API_JOURNAL),
+    "api:interaction-detail": Row(API_JOURNAL, kwargs=lambda o: {"pk": o["interaction"].pk}),
+    # An empty body: the request gets as far as validation only for those allowed to try.
+    "api:interaction-set-status": Row(
+        _all(400, anonymous=401, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    "api:interaction-status-list": Row(API_JOURNAL),
+    "api:interaction-status-detail": Row(API_JOURNAL, kwargs=lambda o: {"pk": o["status"].pk}),
+    "api:plan-list": Row(_all(200, anonymous=401, operator=403)),
+    "api:plan-detail": Row(
+        _all(200, anonymous=401, operator=403, other_manager=404),
+        kwargs=lambda o: {"pk": o["plan"].pk},
+    ),
 }
 
 
@@ -84,7 +109,9 @@ def objects(manager, other_manager):
     return {
         "client": client,
         "other_client": ClientFactory(responsible_manager=other_manager),
+        "contact": ContactPersonFactory(client=client),
         "interaction": InteractionFactory(client=client, manager=manager),
+        "status": status("outgoing_call", "completed"),
         "plan": PlanFactory(manager=manager),
     }
 

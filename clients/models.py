@@ -48,6 +48,16 @@ def personal_data_q(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__isnull": True})
 
 
+def as_boolean(condition: Q) -> models.Case:
+    # Case/When, not a bare Q: SQL's three-valued logic would give NULL instead of False
+    # for a row whose compared column is NULL (e.g. a client without a responsible manager).
+    return models.Case(
+        models.When(condition, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def visible_to(self, user: User) -> ClientQuerySet:
         """The corporate base: every member of staff sees every client's name."""
@@ -57,15 +67,7 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def with_personal_data_access(self, user: User) -> ClientQuerySet:
         """Annotate `has_personal_data_access` so a list masks without a query per row."""
-        # Case/When, not a bare Q: SQL's three-valued logic would give NULL instead of False
-        # for a client without a responsible manager (NULL = id is NULL, not false).
-        return self.annotate(
-            has_personal_data_access=models.Case(
-                models.When(personal_data_q(user), then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
+        return self.annotate(has_personal_data_access=as_boolean(personal_data_q(user)))
 
     def with_personal_data_visible_to(self, user: User) -> ClientQuerySet:
         return self.visible_to(user).filter(personal_data_q(user))

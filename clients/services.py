@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ContactPerson, Email, LeadSource, Phone, personal_data_q
@@ -82,6 +83,21 @@ def _check_email_is_new(address: str, *, field_name: str) -> None:
         )
 
 
+def _insert_unique(insert: Callable[[], object], *, check: Callable[[], None]) -> None:
+    """Check for a duplicate, insert; if a concurrent entry won the race, report it the same way.
+
+    The unique index is the real guard: when two people enter the same number at once the
+    second insert fails, and the check, run again, names the client that got it.
+    """
+    check()
+    try:
+        with transaction.atomic():
+            insert()
+    except IntegrityError:
+        check()
+        raise
+
+
 def _add_channels(*, client: Client, contact: ContactPerson | None, data: ContactData) -> None:
     seen_phones: set[str] = set()
     for raw in data.phones:
@@ -90,10 +106,12 @@ def _add_channels(*, client: Client, contact: ContactPerson | None, data: Contac
         e164 = normalise_phone(raw)
         if e164 in seen_phones:
             continue
-        _check_phone_is_new(e164, field_name="phones")
         seen_phones.add(e164)
-        Phone.objects.create(
-            client=client, contact=contact, number_raw=raw.strip(), number_e164=e164
+        _insert_unique(
+            lambda raw=raw, e164=e164: Phone.objects.create(
+                client=client, contact=contact, number_raw=raw.strip(), number_e164=e164
+            ),
+            check=lambda e164=e164: _check_phone_is_new(e164, field_name="phones"),
         )
     seen_emails: set[str] = set()
     for raw in data.emails:
@@ -102,9 +120,13 @@ def _add_channels(*, client: Client, contact: ContactPerson | None, data: Contac
         address = normalise_email(raw)
         if address in seen_emails:
             continue
-        _check_email_is_new(address, field_name="emails")
         seen_emails.add(address)
-        Email.objects.create(client=client, contact=contact, address=address)
+        _insert_unique(
+            lambda address=address: Email.objects.create(
+                client=client, contact=contact, address=address
+            ),
+            check=lambda address=address: _check_email_is_new(address, field_name="emails"),
+        )
 
 
 @transaction.atomic
@@ -128,6 +150,14 @@ def client_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Enter the client's name.")]}, code="required")
+    if kind not in Client.Kind.values:
+        raise ValidationError({"kind": [_("Choose a kind of client.")]}, code="invalid")
+    if status not in Client.Status.values:
+        raise ValidationError({"status": [_("Choose a status.")]}, code="invalid")
+    if actor.is_manager and responsible_manager not in (None, actor):
+        raise PermissionDenied(
+            _("A manager enters clients for himself; a supervisor assigns them.")
+        )
     if responsible_manager is None and actor.is_manager:
         responsible_manager = actor
     if responsible_manager is not None and not (

@@ -94,7 +94,12 @@ def interaction_log(
         )
     result = (result or "").strip()
     _validate_status(kind, status, result)
-    phone_e164 = phones.to_e164_or_none(phone) or "" if phone.strip() else ""
+    phone_e164 = ""
+    if phone.strip():
+        try:
+            phone_e164 = phones.to_e164(phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}, code="invalid") from error
     manager = manager or actor
     interaction = Interaction.objects.create(
         kind=kind,
@@ -146,6 +151,8 @@ def interaction_set_status(
         raise PermissionDenied(_("You may not change interactions."))
     if actor.is_manager and interaction.manager_id not in (None, actor.pk):
         raise PermissionDenied(_("This interaction belongs to another manager."))
+    if actor.is_supervisor and interaction.team_id not in (None, actor.team_id):
+        raise PermissionDenied(_("This interaction belongs to another team."))
     new_result = interaction.result if result is None else result.strip()
     _validate_status(interaction.kind, status, new_result)
     seen = interaction.status_id if expected_status_id is ... else expected_status_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from clients.models import personal_data_q
 from crm_project.core.api.viewsets import ApiViewSetMixin
 from crm_project.core.capabilities import Capability
 from interactions.api.serializers import (
@@ -26,17 +24,6 @@ from interactions.api.serializers import (
 from interactions.filters import InteractionFilter
 from interactions.models import Interaction, InteractionStatus
 from interactions.services import interaction_log, interaction_set_status
-
-
-def _personal_data_access(user: Any) -> models.Case:
-    # An unknown caller's number belongs to no client yet, and the manager of an interaction
-    # needs the number to call back. Case/When, not a bare Q: NULLs would give NULL, not False.
-    condition = personal_data_q(user, prefix="client__") | Q(client__isnull=True) | Q(manager=user)
-    return models.Case(
-        models.When(condition, then=models.Value(True)),
-        default=models.Value(False),
-        output_field=models.BooleanField(),
-    )
 
 
 @extend_schema_view(
@@ -66,7 +53,7 @@ class InteractionViewSet(
         user = self.request.user
         return (
             Interaction.objects.visible_to(user)
-            .annotate(has_personal_data_access=_personal_data_access(user))
+            .with_personal_data_access(user)
             .select_related("client", "contact", "manager", "status")
         )
 

@@ -1,4 +1,9 @@
+from django.urls import path
+
+from interactions import views
 
 app_name = "interactions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.InteractionListView.as_view(), name="list"),
+]

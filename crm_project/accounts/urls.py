@@ -1,5 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
+from crm_project.accounts import views
+
+# No self-service password reset by e-mail: administrators set passwords in the admin.
 urlpatterns = [
-    path("", include("django.contrib.auth.urls")),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("language/", views.language, name="language"),
 ]

@@ -15,8 +15,8 @@ $(BIN)/uv: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Installs exactly the locked versions; re-runs whenever the lock changes.
-$(VENV)/.synced: requirements.lock build-constraints.txt | $(BIN)/uv
-	$(BIN)/uv pip sync requirements.lock --python $(BIN)/python --build-constraints build-constraints.txt
+$(VENV)/.synced: requirements-dev.lock build-constraints.txt | $(BIN)/uv
+	$(BIN)/uv pip sync requirements-dev.lock --python $(BIN)/python --build-constraints build-constraints.txt
 	touch $@
 
 deps: $(VENV)/.synced
@@ -27,12 +27,14 @@ var/secret_key:
 	chmod 600 $@
 
 run: deps var/secret_key
-	@mkdir -p var/broker/queue var/broker/processed var/mail
+	@mkdir -p "$(CRM_VAR_DIR)/broker/queue" "$(CRM_VAR_DIR)/broker/processed" "$(CRM_VAR_DIR)/broker/control" "$(CRM_VAR_DIR)/mail"
 	DEBUG=$${DEBUG:-true} SECRET_KEY_FILE=$(CURDIR)/var/secret_key \
 	  EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
 	  $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} SECRET_KEY_FILE=$(CURDIR)/var/secret_key \
 	  $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo "Serving http://127.0.0.1:8000/ with a Celery worker and beat; Ctrl-C stops them all."
+	@echo "Sign in as supervisor, manager1, manager2, manager3, operator or admin, password: $(DEMO_PASSWORD)"
 	DEBUG=$${DEBUG:-true} SECRET_KEY_FILE=$(CURDIR)/var/secret_key \
 	  EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
 	  $(BIN)/honcho -f Procfile.dev start
@@ -44,7 +46,7 @@ lint: deps
 	$(BIN)/ruff check .
 
 messages: deps
-	DEBUG=true $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=true $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Debian's Chromium for the browser tests; never a test tool's own browser download.

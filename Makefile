@@ -37,6 +37,7 @@ run: deps var/secret_key
 	@echo "Sign in as supervisor, manager1, manager2, manager3, operator or admin, password: $(DEMO_PASSWORD)"
 	DEBUG=$${DEBUG:-true} SECRET_KEY_FILE=$(CURDIR)/var/secret_key \
 	  EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	  TELEPHONY_WEBHOOK_SECRET=$${TELEPHONY_WEBHOOK_SECRET:-demo-telephony-secret} \
 	  $(BIN)/honcho -f Procfile.dev start
 
 test: deps browser-deps

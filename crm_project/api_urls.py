@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("clients.api.urls")),
     path("", include("interactions.api.urls")),
     path("", include("reports.api.urls")),
+    path("telephony/", include("interactions.telephony.urls")),
 ]

@@ -115,6 +115,24 @@ USE_TZ = True
 # Phones typed without a country code ("8 495 123-45-67") are read as numbers of this region.
 PHONE_DEFAULT_REGION = env.get_str("PHONE_DEFAULT_REGION", "RU") or "RU"
 
+# Telephony intake (README, "Telephony: calls log themselves"): provider secrets, and the
+# time zone of providers that send local times without an offset.
+TWILIO_AUTH_TOKEN = env.get_str("TWILIO_AUTH_TOKEN", "") or ""
+ZADARMA_API_SECRET = env.get_str("ZADARMA_API_SECRET", "") or ""
+TELEPHONY_WEBHOOK_SECRET = env.get_str("TELEPHONY_WEBHOOK_SECRET", "") or ""
+TELEPHONY_ZADARMA_TIME_ZONE = env.get_str("TELEPHONY_ZADARMA_TIME_ZONE", "") or TIME_ZONE
+TELEPHONY_ASTERISK_TIME_ZONE = env.get_str("TELEPHONY_ASTERISK_TIME_ZONE", "") or TIME_ZONE
+TELEPHONY_GENERIC_TIME_ZONE = env.get_str("TELEPHONY_GENERIC_TIME_ZONE", "") or TIME_ZONE
+TELEPHONY_ASTERISK_INBOUND_CONTEXTS = env.get_list(
+    "TELEPHONY_ASTERISK_INBOUND_CONTEXTS",
+    ["from-trunk", "from-pstn", "from-external", "incoming", "inbound"],
+)
+TELEPHONY_ASTERISK_OUTBOUND_CONTEXTS = env.get_list(
+    "TELEPHONY_ASTERISK_OUTBOUND_CONTEXTS", ["from-internal", "outbound", "outgoing"]
+)
+TELEPHONY_CALLBACK_DELAY_MINUTES = env.get_int("TELEPHONY_CALLBACK_DELAY_MINUTES", 15)
+TELEPHONY_PLANNED_CALL_WINDOW_MINUTES = env.get_int("TELEPHONY_PLANNED_CALL_WINDOW_MINUTES", 240)
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
@@ -165,7 +183,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.get_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every minute: re-dispatch telephony events left unprocessed (broker down, a worker died).
+    "telephony-sweep": {"task": "interactions.tasks.call_event_sweep_task", "schedule": 60.0},
+}
 
 # E-mail: SMTP in production; the demo writes messages to files under var/mail.
 EMAIL_BACKEND = env.get_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -89,6 +89,19 @@ class InteractionQuerySet(models.QuerySet["Interaction"]):
             return self.none()
         return self
 
+    def with_personal_data_access(self, user: User) -> InteractionQuerySet:
+        """Annotate `has_personal_data_access`: may `user` see the caller's number and contact?
+
+        The client's rule (clients.models.personal_data_q), widened to unknown callers (their
+        number belongs to no client yet) and to the user's own interactions (he calls back).
+        """
+        from clients.models import as_boolean, personal_data_q
+
+        condition = (
+            personal_data_q(user, prefix="client__") | Q(client__isnull=True) | Q(manager=user)
+        )
+        return self.annotate(has_personal_data_access=as_boolean(condition))
+
     def counted(self) -> InteractionQuerySet:
         """Interactions that count in plans, reports and bonuses (not e.g. wrong numbers)."""
         return self.exclude(status__is_excluded_from_counts=True)
@@ -173,6 +186,22 @@ class Interaction(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Telephony: the phone system's own view of the call, kept apart from the business status.
+    provider_disposition = models.CharField(_("phone system's result"), max_length=40, blank=True)
+    call_outcome = models.CharField(_("call outcome"), max_length=20, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("talk time, seconds"), null=True, blank=True)
+    recording_ref = models.CharField(_("recording"), max_length=500, blank=True)
+    extension = models.CharField(_("extension"), max_length=20, blank=True)
+    callback_for = models.ForeignKey(
+        "self",
+        verbose_name=_("call-back for"),
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+        null=True,
+        blank=True,
+        help_text=_("The missed call this planned call returns."),
+    )
 
     objects = InteractionQuerySet.as_manager()
 
@@ -229,3 +258,6 @@ class Interaction(models.Model):
             and self.planned_at < timezone.now()
             and not (self.status and self.status.is_final)
         )
+
+
+from interactions.telephony.models import TelephonyEvent  # noqa: E402,F401

@@ -61,6 +61,11 @@ MATRIX: dict[str, Row] = {
     "logout": Row(_all(302), method="post"),
     "password_change": Row(STAFF_PAGE),
     "password_change_done": Row(STAFF_PAGE),
+    # Webhooks are POST-only and signed; a GET is refused for everyone alike.
+    "api:telephony:generic": Row(_all(405)),
+    "api:telephony:twilio": Row(_all(405)),
+    "api:telephony:asterisk": Row(_all(405)),
+    "api:telephony:zadarma": Row(_all(400)),  # a GET without the zd_echo handshake
     "api:client-list": Row(API_READ),
     "api:client-detail": Row(API_READ, kwargs=lambda o: {"pk": o["client"].pk}),
     "api:contact-list": Row(API_READ),

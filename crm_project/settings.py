@@ -244,8 +244,8 @@ SPECTACULAR_SETTINGS = {
         "**Personal data**: contact persons' names, phone numbers and e-mail addresses of clients "
         "the user may not see in full come masked (`+7 *** ***-45-67`, `i*****@example.com`); "
         "`has_personal_data_access` says which.\n\n"
-        "**Errors** have one shape: `{\"error\": {\"code\": \"validation_error\", \"message\": "
-        "\"The request has invalid fields.\", \"fields\": {\"name\": [\"…\"]}}}`. `code` is stable "
+        '**Errors** have one shape: `{"error": {"code": "validation_error", "message": '
+        '"The request has invalid fields.", "fields": {"name": ["…"]}}}`. `code` is stable '
         "(validation_error, duplicate, parse_error, not_authenticated, authentication_failed, "
         "permission_denied, not_found, method_not_allowed, conflict, throttled); `message` is "
         "translated; `fields` (400 only) lists messages per field, nested like the request body. "

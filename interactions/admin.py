@@ -27,4 +27,6 @@ class InteractionAdmin(admin.ModelAdmin):
     raw_id_fields = ["client", "contact", "manager"]
     date_hierarchy = "occurred_at"
     show_full_result_count = False
+
+
 from interactions.telephony import admin as telephony_admin  # noqa: E402, F401

@@ -6,4 +6,3 @@ class CoreConfig(AppConfig):
     name = "crm_project.core"
     label = "core"
     verbose_name = _("Core")
-

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from interactions import views
+from interactions.views import journal
 
 app_name = "interactions"
 
 urlpatterns = [
-    path("", views.InteractionListView.as_view(), name="list"),
+    path("", journal.InteractionListView.as_view(), name="list"),
 ]

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from crm_project.core import phones
 from interactions.models import Interaction
-from interactions.views import InteractionListView
+from interactions.views.journal import InteractionListView
 from tests.factories import ClientFactory, InteractionFactory, UserFactory
 
 

@@ -1,0 +1,1 @@
+"""The journal's pages: one module per page family (journal, my day, quick logging)."""

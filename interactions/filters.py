@@ -10,6 +10,7 @@ from clients.models import Client, Phone
 from crm_project.accounts.models import User
 from crm_project.core import phones
 from interactions.models import KINDS_BY_DIRECTION, Direction, Interaction, InteractionStatus, Kind
+from interactions.selectors import COUNTER_CHOICES, COUNTERS
 
 
 class InteractionFilter(django_filters.FilterSet):
@@ -33,6 +34,10 @@ class InteractionFilter(django_filters.FilterSet):
         label=_("Until"), field_name="occurred_at", lookup_expr="lt"
     )
     phone = django_filters.CharFilter(label=_("Phone (any format)"), method="filter_phone")
+    # The records behind a plan counter on My day (interactions.selectors defines each set).
+    counter = django_filters.ChoiceFilter(
+        label=_("Counted as"), choices=COUNTER_CHOICES, method="filter_counter"
+    )
 
     class Meta:
         model = Interaction
@@ -42,6 +47,11 @@ class InteractionFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Interaction], name: str, value: str
     ) -> QuerySet[Interaction]:
         return queryset.filter(kind__in=KINDS_BY_DIRECTION[value]) if value else queryset
+
+    def filter_counter(
+        self, queryset: QuerySet[Interaction], name: str, value: str
+    ) -> QuerySet[Interaction]:
+        return COUNTERS[value](queryset) if value else queryset
 
     def filter_phone(
         self, queryset: QuerySet[Interaction], name: str, value: str

@@ -57,6 +57,28 @@ MATRIX: dict[str, Row] = {
     "clients:detail": Row(STAFF_PAGE, kwargs=lambda o: {"pk": o["client"].pk}),
     "clients:create": Row(STAFF_PAGE),
     "interactions:list": Row(JOURNAL_PAGE),
+    # My day (issue 3): partials and one-click actions; an empty POST gets as far as validation.
+    "interactions:my_day_inbox": Row(JOURNAL_PAGE),
+    "interactions:my_day_counters": Row(JOURNAL_PAGE),
+    "interactions:inbox_set_status": Row(
+        _all(422, anonymous=302, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    "interactions:task_complete": Row(
+        _all(422, anonymous=302, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    "interactions:task_reschedule": Row(
+        _all(422, anonymous=302, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    # The quick-log form of one kind on a page of its own (the card embeds the same forms).
+    "interactions:quick_log": Row(
+        JOURNAL_PAGE, kwargs=lambda o: {"client_pk": o["client"].pk, "form_kind": "call"}
+    ),
     "language": Row(_all(302), method="post", data={"language": "en", "next": "/"}),
     "logout": Row(_all(302), method="post"),
     "password_change": Row(STAFF_PAGE),
@@ -78,6 +100,19 @@ MATRIX: dict[str, Row] = {
         method="post",
         kwargs=lambda o: {"pk": o["interaction"].pk},
     ),
+    "api:interaction-inbox": Row(API_JOURNAL),
+    "api:task-list": Row(API_JOURNAL),
+    "api:task-complete": Row(
+        _all(400, anonymous=401, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    "api:task-reschedule": Row(
+        _all(400, anonymous=401, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["interaction"].pk},
+    ),
+    "api:counters": Row(API_JOURNAL),
     "api:interaction-status-list": Row(API_JOURNAL),
     "api:interaction-status-detail": Row(API_JOURNAL, kwargs=lambda o: {"pk": o["status"].pk}),
     "api:plan-list": Row(_all(200, anonymous=401, operator=403)),

@@ -1,4 +1,7 @@
-"""Shared view building blocks (the capability mixin, keyset paging) and the home page."""
+"""Shared view building blocks (the capability mixin, keyset paging) and the home page.
+
+Managers land on My day (interactions.views.my_day); the other roles on HomeView.
+"""
 
 from __future__ import annotations
 
@@ -160,4 +163,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return mask_unknown_callers(list(rows[: self.latest_count]))
 
 
-home = HomeView.as_view()
+_home_page = HomeView.as_view()
+
+
+def home(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    """A manager's home is My day; everyone else gets the page of their role's blocks."""
+    if request.user.is_authenticated and request.user.is_manager:
+        # Imported here: the journal's views build on the helpers of this module.
+        from interactions.views.my_day import my_day
+
+        return my_day(request)
+    return _home_page(request, *args, **kwargs)

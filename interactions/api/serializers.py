@@ -201,3 +201,104 @@ class InteractionStatusChangeSerializer(StatusChoiceMixin, serializers.Serialize
         if attrs.get("status") is None:
             raise serializers.ValidationError({"status": [_("Choose the status.")]})
         return attrs
+
+
+class InboxCallSerializer(InteractionSerializer):
+    """A call of the inbox: the journal row and how often the number called before."""
+
+    previous_calls = serializers.IntegerField(
+        read_only=True, help_text=_("Incoming calls from the same number before this one.")
+    )
+    is_new_caller = serializers.SerializerMethodField(
+        help_text=_("True: the number belongs to no client of the base.")
+    )
+
+    class Meta(InteractionSerializer.Meta):
+        fields = [*InteractionSerializer.Meta.fields, "previous_calls", "is_new_caller"]
+        read_only_fields = fields
+
+    def get_is_new_caller(self, instance: Interaction) -> bool:
+        return instance.client_id is None
+
+
+class TaskPlanSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (Kind.OUTGOING_CALL, Kind.OUTGOING_CALL.label),
+            (Kind.MEETING, Kind.MEETING.label),
+        ],
+    )
+    planned_at = serializers.DateTimeField(label=_("planned for"))
+    client = serializers.PrimaryKeyRelatedField(
+        label=_("client"),
+        queryset=Client.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("No client with id {pk_value}.")},
+    )
+    contact = serializers.PrimaryKeyRelatedField(
+        label=_("contact person"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("No contact person with id {pk_value}.")},
+        help_text=_("Required for a meeting."),
+    )
+    subject = serializers.CharField(
+        label=_("subject"),
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required for a meeting."),
+    )
+    phone = serializers.CharField(
+        label=_("phone number"),
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        help_text=_("A call to a number not in the base yet."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            clients = Client.objects.visible_to(request.user)
+            self.fields["client"].queryset = clients
+            self.fields["contact"].queryset = ContactPerson.objects.filter(client__in=clients)
+
+
+class TaskCompleteSerializer(StatusChoiceMixin, serializers.Serializer):
+    status = serializers.PrimaryKeyRelatedField(
+        label=_("status"),
+        queryset=InteractionStatus.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("How it ended: e.g. held / not held for a meeting, completed / no answer."),
+    )
+    status_code = serializers.CharField(
+        label=_("status code"), max_length=50, required=False, allow_blank=True
+    )
+    result = serializers.CharField(
+        label=_("result"),
+        required=False,
+        allow_blank=True,
+        help_text=_("Required for a held or not held meeting and a completed call."),
+    )
+    occurred_at = serializers.DateTimeField(
+        label=_("took place at"),
+        required=False,
+        allow_null=True,
+        help_text=_("Omitted: now."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = self.resolve_status(attrs, self.context["interaction"].kind)
+        if attrs.get("status") is None:
+            raise serializers.ValidationError({"status": [_("Choose the status.")]})
+        return attrs
+
+
+class TaskRescheduleSerializer(serializers.Serializer):
+    planned_at = serializers.DateTimeField(label=_("planned for"), help_text=_("In the future."))

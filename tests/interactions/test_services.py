@@ -155,6 +155,9 @@ def test_a_planned_interaction_has_no_occurred_time_and_does_not_touch_last_cont
         actor=manager,
         kind=Interaction.Kind.MEETING,
         client=own_client,
+        # Issue 3: a planned meeting needs its contact person and subject too.
+        contact=ContactPersonFactory(client=own_client),
+        subject="Presentation",
         planned_at=tomorrow,
         status=status("meeting", "planned"),
     )

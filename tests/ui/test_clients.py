@@ -246,7 +246,10 @@ def test_client_detail_query_ceiling(
         InteractionFactory(client=own_client, manager=colleague)
     browser = login(manager)
 
-    with django_assert_max_num_queries(7):
+    # session, user, client, phones, e-mails, contacts, journal page, the journal's managers,
+    # the status picklist of the quick-log panel: the same with 1 row as with a full page.
+    with django_assert_max_num_queries(9):
         response = browser.get(own_client.get_absolute_url())
 
     assert len(response.context["journal"]) == count
+    assert 'id="quick-log"' in response.content.decode()

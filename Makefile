@@ -63,3 +63,8 @@ browser-deps:
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Telephony intake under gunicorn and a Celery worker; see bench/README.md.
+.PHONY: bench-telephony
+bench-telephony: deps
+	$(BIN)/python bench/telephony_intake.py

@@ -68,19 +68,77 @@ DISPOSITIONS = {
 _DEVICE = re.compile(r"^(?:SIP|PJSIP|IAX2|DAHDI|Local)/([^-@/;]+)", re.IGNORECASE)
 
 
-def read_csv(lines: Iterable[str]) -> list[dict[str, str]]:
-    """Master.csv rows as legs (dicts by field name); a short row is refused with its line."""
-    legs = []
-    for number, row in enumerate(csv.reader(lines), start=1):
+ENCODINGS = ("utf-8-sig", "cp1251", "cp1252")
+# Lines listed in a refusal; a file of thousands of bad lines is named by its first few.
+MAX_REPORTED_PROBLEMS = 20
+
+
+class CdrFileError(PayloadError):
+    """The file as a whole is not a Master.csv; `problems` gives the reason for the first lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems[:MAX_REPORTED_PROBLEMS]
+        self.problem_count = len(problems)
+        message = problems[0]
+        if len(problems) > 1:
+            message = _("%(first)s (%(more)d more lines are not CDR rows.)") % {
+                "first": message,
+                "more": len(problems) - 1,
+            }
+        super().__init__(message)
+
+
+def decode(data: bytes, encoding: str = "utf-8-sig") -> str:
+    """The file's text; bytes that are not text in the chosen encoding refuse the whole file."""
+    if encoding not in ENCODINGS:
+        raise CdrFileError([_("Unknown encoding “%(value)s”.") % {"value": encoding}])
+    if b"\x00" in data:
+        raise CdrFileError([_("This is a binary file, not a Master.csv text file.")])
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CdrFileError(
+            [
+                _("Line %(line)s is not %(encoding)s text: choose the file's encoding.")
+                % {"line": line, "encoding": encoding.removesuffix("-sig").upper()}
+            ]
+        ) from error
+
+
+def read_rows(lines: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
+    """Master.csv rows as (line number, leg); any malformed row refuses the whole file."""
+    legs: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    reader = csv.reader(lines)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(
+                _("Line %(line)s is not valid CSV: %(reason)s")
+                % {"line": reader.line_num, "reason": error}
+            )
+            break
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) < REQUIRED_COLUMNS:
-            raise PayloadError(
+            problems.append(
                 _("Line %(line)s has %(count)s columns; a CDR row has at least %(required)s.")
-                % {"line": number, "count": len(row), "required": REQUIRED_COLUMNS}
+                % {"line": reader.line_num, "count": len(row), "required": REQUIRED_COLUMNS}
             )
-        legs.append(dict(zip(FIELDS, row, strict=False)))
+            continue
+        legs.append((reader.line_num, dict(zip(FIELDS, row, strict=False))))
+    if problems:
+        raise CdrFileError(problems)
     return legs
+
+
+def read_csv(lines: Iterable[str]) -> list[dict[str, str]]:
+    """Master.csv rows as legs (dicts by field name); a short row is refused with its line."""
+    return [leg for _line, leg in read_rows(lines)]
 
 
 def call_key(leg: dict[str, str]) -> str:
@@ -95,6 +153,18 @@ def group_calls(legs: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     calls: dict[str, list[dict[str, str]]] = {}
     for leg in legs:
         calls.setdefault(call_key(leg), []).append(leg)
+    return calls
+
+
+def group_rows(
+    rows: list[tuple[int, dict[str, str]]],
+) -> dict[str, tuple[list[int], list[dict[str, str]]]]:
+    """Legs of one call together, with the file lines they came from."""
+    calls: dict[str, tuple[list[int], list[dict[str, str]]]] = {}
+    for line, leg in rows:
+        lines, legs = calls.setdefault(call_key(leg), ([], []))
+        lines.append(line)
+        legs.append(leg)
     return calls
 
 

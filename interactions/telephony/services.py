@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import logging
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from interactions.telephony.events import (
 from interactions.telephony.models import TelephonyEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -91,19 +92,33 @@ def dedupe_key(provider: str, payload: Any) -> str:
 
 def dispatch(event_id: int) -> bool:
     """Enqueue processing; a broker that is down is logged, and the sweeper retries later."""
+    return dispatch_many([event_id]) == 1
+
+
+def dispatch_many(event_ids: Sequence[int]) -> int:
+    """Enqueue processing of each event over one broker connection; returns how many went.
+
+    Events not enqueued (the broker is down) stay pending, and the sweeper sends them later.
+    """
     from interactions.tasks import call_event_process_task
 
+    sent = 0
     try:
         with call_event_process_task.app.producer_or_acquire() as producer:
             # kombu would otherwise keep reconnecting for seconds while the provider waits.
             producer.connection.ensure_connection(**FAST_BROKER_RETRY, timeout=2)
-            call_event_process_task.apply_async(
-                (event_id,), producer=producer, retry=True, retry_policy=FAST_BROKER_RETRY
-            )
-    except Exception:  # any broker failure: the event is stored, so nothing is lost
-        logger.warning("telephony event %s not enqueued; the sweeper will", event_id, exc_info=True)
-        return False
-    return True
+            for event_id in event_ids:
+                call_event_process_task.apply_async(
+                    (event_id,), producer=producer, retry=True, retry_policy=FAST_BROKER_RETRY
+                )
+                sent += 1
+    except Exception:  # any broker failure: the events are stored, so nothing is lost
+        logger.warning(
+            "%d telephony events not enqueued; the sweeper will",
+            len(event_ids) - sent,
+            exc_info=True,
+        )
+    return sent
 
 
 def telephony_event_receive(
@@ -213,6 +228,119 @@ def telephony_event_requeue(*, actor: User, event: TelephonyEvent) -> bool:
     return bool(updated)
 
 
+# --- Asterisk Master.csv files ---------------------------------------------------------------
+
+CDR_BATCH_SIZE = 1000
+
+
+@dataclass
+class CdrImportResult:
+    """What an import did: calls stored, already stored, not logged, and lines refused."""
+
+    stored: int = 0
+    duplicates: int = 0
+    internal: int = 0
+    failed: int = 0
+    # (the file's line numbers of one call, why it was refused)
+    refused: list[tuple[list[int], str]] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
+
+    @property
+    def calls(self) -> int:
+        return self.stored + self.duplicates + self.internal + len(self.refused)
+
+
+def cdr_import(
+    *, lines: Iterable[str], actor: User | None = None, file_name: str = "", process: bool = False
+) -> CdrImportResult:
+    """Store every call of an Asterisk Master.csv once, in one transaction, then process them.
+
+    A file with a row that is not a CDR row raises asterisk.CdrFileError and stores nothing. A
+    well-formed call that does not parse (an unknown disposition, a bad time) is refused with its
+    line numbers and the others are stored. Calls already stored (the file imported before) are
+    counted, not stored again. Processing runs here with `process`, else on the Celery workers.
+    """
+    rows = asterisk.read_rows(lines)
+    if not rows:
+        raise asterisk.CdrFileError([_("The file has no call records.")])
+    result = CdrImportResult()
+    calls: dict[str, dict[str, Any]] = {}
+    for call_lines, legs in asterisk.group_rows(rows).values():
+        payload = {"legs": legs}
+        try:
+            call = asterisk.parse(payload)
+        except UnsupportedEvent:
+            result.internal += 1
+            continue
+        except PayloadError as error:
+            result.refused.append((call_lines, str(error)))
+            continue
+        key = dedupe_key(call.provider, payload)
+        calls.setdefault(key, {"call": call, "payload": payload})
+    with transaction.atomic():
+        _cdr_store(calls, result)
+        if actor is not None and result.event_ids:
+            _cdr_audit(actor, file_name, result)
+        if not process:
+            transaction.on_commit(partial(dispatch_many, list(result.event_ids)))
+    if process:
+        for event_id in result.event_ids:
+            if telephony_event_process(event_id=event_id) != "done":
+                result.failed += 1
+    return result
+
+
+def _cdr_store(calls: dict[str, dict[str, Any]], result: CdrImportResult) -> None:
+    keys = list(calls)
+    existing: set[str] = set()
+    for start in range(0, len(keys), CDR_BATCH_SIZE):
+        existing.update(
+            TelephonyEvent.objects.filter(
+                provider=Provider.ASTERISK, dedupe_key__in=keys[start : start + CDR_BATCH_SIZE]
+            ).values_list("dedupe_key", flat=True)
+        )
+    new = [
+        TelephonyEvent(
+            provider=Provider.ASTERISK,
+            dedupe_key=key,
+            external_id=item["call"].external_id,
+            event_type=item["call"].event_type,
+            payload=item["payload"],
+        )
+        for key, item in calls.items()
+        if key not in existing
+    ]
+    # The unique constraint settles a race with a concurrent import: its rows are not doubled.
+    TelephonyEvent.objects.bulk_create(new, batch_size=CDR_BATCH_SIZE, ignore_conflicts=True)
+    new_keys = [event.dedupe_key for event in new]
+    for start in range(0, len(new_keys), CDR_BATCH_SIZE):
+        result.event_ids.extend(
+            TelephonyEvent.objects.filter(
+                provider=Provider.ASTERISK,
+                dedupe_key__in=new_keys[start : start + CDR_BATCH_SIZE],
+                state=TelephonyEvent.State.PENDING,
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    result.stored = len(new)
+    result.duplicates = len(existing)
+
+
+def _cdr_audit(actor: User, file_name: str, result: CdrImportResult) -> None:
+    audit_record(
+        actor=actor,
+        action="interactions.telephony_event.cdr_imported",
+        target=TelephonyEvent.objects.get(pk=result.event_ids[0]),
+        changes={
+            "file": file_name[:200],
+            "stored": result.stored,
+            "duplicates": result.duplicates,
+            "refused_lines": [line for lines, _reason in result.refused for line in lines][:100],
+        },
+    )
+
+
 # --- from a call event to the journal -------------------------------------------------------
 
 
@@ -232,14 +360,18 @@ def _match_phone(call: CallEvent) -> Phone | None:
     e164 = call.client_number_e164
     if not e164:
         return None
-    phones = Phone.objects.select_related("client__responsible_manager", "contact")
+    # Routing reads the manager's team, or the client's: one query instead of three.
+    phones = Phone.objects.select_related(
+        "client__responsible_manager__team", "client__team", "contact"
+    )
     return phones.filter(number_e164=e164).first()
 
 
 def _extension_user(extension: str) -> User | None:
     if not extension:
         return None
-    return User.objects.filter(phone_extension=extension, is_active=True).first()
+    users = User.objects.select_related("team")
+    return users.filter(phone_extension=extension, is_active=True).first()
 
 
 def _route(call: CallEvent, client: Client | None) -> tuple[User | None, Any, bool]:
@@ -412,7 +544,7 @@ def call_event_apply(call: CallEvent) -> Interaction:
     if changes:
         audit_record(actor=None, action=action, target=interaction, changes=changes)
     _touch_client(interaction)
-    _plan_or_cancel_callback(interaction)
+    _plan_or_cancel_callback(interaction, is_new=created)
     return interaction
 
 
@@ -424,16 +556,18 @@ def _touch_client(interaction: Interaction) -> None:
     ).update(last_interaction_at=interaction.occurred_at)
 
 
-def _plan_or_cancel_callback(call: Interaction) -> None:
+def _plan_or_cancel_callback(call: Interaction, *, is_new: bool = False) -> None:
     """A missed incoming call gets one call-back task; answered after all, it is cancelled."""
     if call.kind != Interaction.Kind.INCOMING_CALL:
         return
     pending = Interaction.objects.filter(callback_for=call, occurred_at__isnull=True)
     if call.call_outcome == Outcome.ANSWERED:
+        if is_new:  # a call logged just now has no call-back to cancel: two queries saved
+            return
         cancelled = _status(Interaction.Kind.OUTGOING_CALL, "cancelled")
         pending.update(status=cancelled, status_changed_at=timezone.now())
         return
-    if call.call_outcome not in NOT_ANSWERED or call.callbacks.exists():
+    if call.call_outcome not in NOT_ANSWERED or (not is_new and call.callbacks.exists()):
         return
     delay = datetime.timedelta(minutes=setting("TELEPHONY_CALLBACK_DELAY_MINUTES", 15))
     callback = Interaction.objects.create(

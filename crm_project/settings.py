@@ -258,8 +258,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
-        "ClientKindEnum": "clients.models.Client.Kind",
-        "PhoneKindEnum": "clients.models.Phone.Kind",
+        "ClientKindEnum": "clients.models.base.Client.Kind",
+        "PhoneKindEnum": "clients.models.base.Phone.Kind",
         "InteractionKindEnum": "interactions.models.Kind",
     },
     # Swagger UI's assets come from the sidecar package and are served by the app, never a CDN.

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clients import services
 from clients.models import Client
 from clients.services import ContactData, DuplicateContactError, client_create
+from clients.services import base as services
 from interactions.models import Interaction
 from interactions.services import interaction_log, interaction_set_status
 from tests.factories import ClientFactory, InteractionFactory, PhoneFactory, status

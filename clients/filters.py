@@ -9,7 +9,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ContactPerson, Email, LeadSource, Phone
+from clients.models import (
+    Client,
+    ClientTransfer,
+    Consent,
+    ContactPerson,
+    Deal,
+    DealStage,
+    DealStageChange,
+    Email,
+    LeadSource,
+    Phone,
+    PointsEntry,
+)
 from crm_project.accounts.models import User
 from crm_project.core import phones
 
@@ -32,6 +44,24 @@ class ClientFilter(django_filters.FilterSet):
     has_phone = django_filters.BooleanFilter(label=_("Has a phone"), method="filter_has_phone")
     has_email = django_filters.BooleanFilter(label=_("Has an e-mail"), method="filter_has_email")
     phone = django_filters.CharFilter(label=_("Phone (any format)"), method="filter_phone")
+    # The records behind a figure of the supervisor's reports (reports.builders).
+    managers = django_filters.ModelMultipleChoiceFilter(
+        label=_("Responsible managers"),
+        field_name="responsible_manager",
+        queryset=User.objects.all(),
+    )
+    has_consent = django_filters.BooleanFilter(
+        label=_("Has a mailing consent"), method="filter_has_consent"
+    )
+    has_lead_source = django_filters.BooleanFilter(
+        label=_("Has a lead source"), field_name="lead_source", lookup_expr="isnull", exclude=True
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        label=_("Entered from"), field_name="created_at", lookup_expr="gte"
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        label=_("Entered until"), field_name="created_at", lookup_expr="lt"
+    )
 
     class Meta:
         model = Client
@@ -92,3 +122,106 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(Phone.objects.filter(client=OuterRef("pk"), number_e164=e164))
         )
+
+    def filter_has_consent(
+        self, queryset: QuerySet[Client], name: str, value: bool | None
+    ) -> QuerySet[Client]:
+        if value is None:
+            return queryset
+        consent = mailing_consent_exists()
+        return queryset.filter(consent if value else ~consent)
+
+
+def mailing_consent_exists() -> Q:
+    """A client has a mailing consent when one of its phones or e-mails has it given.
+
+    Shared with the data-quality report (reports.builders.quality).
+    """
+    given = {"client": OuterRef("pk"), "consent": Consent.GIVEN}
+    return Q(Exists(Phone.objects.filter(**given))) | Q(Exists(Email.objects.filter(**given)))
+
+
+class DealFilter(django_filters.FilterSet):
+    """Deals for the HTML list, the API, and the plan counter's link (reports.selectors)."""
+
+    scope = django_filters.ChoiceFilter(
+        label=_("Whose"),
+        choices=[("mine", _("Mine")), ("team", _("My team's"))],
+        method="filter_scope",
+        empty_label=_("All I may see"),
+    )
+    q = django_filters.CharFilter(label=_("Title or client"), method="filter_search")
+    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.all())
+    manager = django_filters.ModelChoiceFilter(
+        label=_("Manager"), queryset=User.objects.filter(role=User.Role.MANAGER)
+    )
+    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=DealStage.objects.all())
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Deal.State.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    closed_after = django_filters.IsoDateTimeFilter(
+        label=_("Closed from"), field_name="closed_at", lookup_expr="gte"
+    )
+    closed_before = django_filters.IsoDateTimeFilter(
+        label=_("Closed before"), field_name="closed_at", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = Deal
+        fields = ["client", "manager", "stage", "state"]
+
+    def filter_scope(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+        user = getattr(self.request, "user", None)
+        if user is None or not value:
+            return queryset
+        if value == "mine":
+            return queryset.filter(manager=user)
+        return queryset.filter(manager__team_id=user.team_id) if user.team_id else queryset
+
+    def filter_search(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(title__icontains=text) | Q(client__name__icontains=text))
+
+    def filter_overdue(self, queryset: QuerySet[Deal], name: str, value: bool) -> QuerySet[Deal]:
+        if value is None:
+            return queryset
+        overdue = Deal.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class DealStageChangeFilter(django_filters.FilterSet):
+    deal = django_filters.ModelChoiceFilter(label=_("Deal"), queryset=Deal.objects.all())
+    changed_by = django_filters.ModelChoiceFilter(
+        label=_("Changed by"), queryset=User.objects.all()
+    )
+    is_out_of_order = django_filters.BooleanFilter(label=_("Backwards or skipping"))
+
+    class Meta:
+        model = DealStageChange
+        fields = ["deal", "changed_by", "is_out_of_order"]
+
+
+class ClientTransferFilter(django_filters.FilterSet):
+    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.all())
+    from_manager = django_filters.ModelChoiceFilter(label=_("From"), queryset=User.objects.all())
+    to_manager = django_filters.ModelChoiceFilter(label=_("To"), queryset=User.objects.all())
+
+    class Meta:
+        model = ClientTransfer
+        fields = ["client", "from_manager", "to_manager"]
+
+
+class PointsEntryFilter(django_filters.FilterSet):
+    user = django_filters.ModelChoiceFilter(label=_("Earned by"), queryset=User.objects.all())
+    reason = django_filters.ChoiceFilter(label=_("Reason"), choices=PointsEntry.Reason.choices)
+    earned_after = django_filters.IsoDateTimeFilter(
+        label=_("From"), field_name="created_at", lookup_expr="gte"
+    )
+    earned_before = django_filters.IsoDateTimeFilter(
+        label=_("Until"), field_name="created_at", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = PointsEntry
+        fields = ["user", "reason"]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -133,6 +134,16 @@ TELEPHONY_ASTERISK_OUTBOUND_CONTEXTS = env.get_list(
 TELEPHONY_CALLBACK_DELAY_MINUTES = env.get_int("TELEPHONY_CALLBACK_DELAY_MINUTES", 15)
 TELEPHONY_PLANNED_CALL_WINDOW_MINUTES = env.get_int("TELEPHONY_PLANNED_CALL_WINDOW_MINUTES", 240)
 
+# Supervisor reports (README, "Reports"): the longest period a report may span, and the address
+# the snapshot e-mails link to.
+REPORTS_MAX_PERIOD_DAYS = env.get_int("REPORTS_MAX_PERIOD_DAYS", 400)
+REPORTS_BASE_URL = env.get_str("REPORTS_BASE_URL", "http://127.0.0.1:8000") or ""
+
+# Primary-contact credit (clients.services.points): points for entering a new client's primary
+# contact, and again to the same person when a deal with that client is won.
+POINTS_PRIMARY_CONTACT = env.get_int("POINTS_PRIMARY_CONTACT", 10)
+POINTS_PRIMARY_CONTACT_DEAL_WON = env.get_int("POINTS_PRIMARY_CONTACT_DEAL_WON", 50)
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
@@ -186,6 +197,28 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute: re-dispatch telephony events left unprocessed (broker down, a worker died).
     "telephony-sweep": {"task": "interactions.tasks.call_event_sweep_task", "schedule": 60.0},
+    # Report snapshots for every team, e-mailed to its supervisors: each night at 01:10 for the
+    # day before, on Mondays at 01:20 for the week before, on the 1st at 01:30 for last month.
+    "reports-daily-snapshots": {
+        "task": "reports.tasks.report_snapshots_build_task",
+        "schedule": crontab(hour=1, minute=10),
+        "args": ("daily",),
+    },
+    "reports-weekly-snapshots": {
+        "task": "reports.tasks.report_snapshots_build_task",
+        "schedule": crontab(hour=1, minute=20, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    "reports-monthly-snapshots": {
+        "task": "reports.tasks.report_snapshots_build_task",
+        "schedule": crontab(hour=1, minute=30, day_of_month="1"),
+        "args": ("monthly",),
+    },
+    # Every day at 08:00 (CELERY_TIMEZONE): e-mail each supervisor the deals that became overdue.
+    "deals-overdue-digest": {
+        "task": "clients.tasks.deals_overdue_digest_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # E-mail: SMTP in production; the demo writes messages to files under var/mail.
@@ -232,6 +265,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "crm_project.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {},
 }
+# django-filter: an empty choice in a filter reads "Any", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",
     "DESCRIPTION": (

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("crm_project.accounts.urls")),
     path("clients/", include("clients.urls")),
     path("journal/", include("interactions.urls")),
+    path("reports/", include("reports.urls", namespace="reports")),
     path("api/v1/", include("crm_project.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

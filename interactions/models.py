@@ -237,7 +237,8 @@ class Interaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.subject}".strip()
+        kind = self.get_kind_display()
+        return f"{kind} — {self.subject}" if self.subject else str(kind)
 
     @property
     def direction(self) -> str | None:

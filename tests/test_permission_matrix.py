@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from clients.models import PointsEntry
+from reports.models import ReportSnapshot
 from tests.conftest import PERSONAS
+from tests.deals.factories import ClientTransferFactory, DealFactory
 from tests.factories import (
     ClientFactory,
     ContactPersonFactory,
@@ -46,6 +49,10 @@ STAFF_PAGE = _all(200, anonymous=302)
 JOURNAL_PAGE = _all(200, anonymous=302, operator=403)
 API_READ = _all(200, anonymous=401)
 API_JOURNAL = _all(200, anonymous=401, operator=403)
+DEALS_PAGE = JOURNAL_PAGE  # deals: managers, supervisors and admins, not operators
+API_DEALS = API_JOURNAL
+SUPERVISOR_PAGE = _all(403, anonymous=302, supervisor=200, admin=200)
+SUPERVISOR_API = _all(403, anonymous=401, supervisor=200, admin=200)
 
 MATRIX: dict[str, Row] = {
     "core:home": Row(STAFF_PAGE),
@@ -120,6 +127,88 @@ MATRIX: dict[str, Row] = {
         _all(200, anonymous=401, operator=403, other_manager=404),
         kwargs=lambda o: {"pk": o["plan"].pk},
     ),
+    # Reports (issue 6): managers read their own figures; the board, plans and snapshots are
+    # the supervisor's. An empty POST gets as far as validation only for those allowed to try.
+    "reports:index": Row(JOURNAL_PAGE),
+    "reports:detail": Row(JOURNAL_PAGE, kwargs=lambda o: {"key": "activity"}),
+    "reports:export": Row(JOURNAL_PAGE, kwargs=lambda o: {"key": "activity", "file_format": "csv"}),
+    "reports:board": Row(SUPERVISOR_PAGE),
+    "reports:plans": Row(SUPERVISOR_PAGE),
+    "reports:plans_copy_forward": Row(
+        _all(302, manager=403, other_manager=403, operator=403), method="post"
+    ),
+    "reports:snapshot_list": Row(SUPERVISOR_PAGE),
+    "reports:snapshot_detail": Row(SUPERVISOR_PAGE, kwargs=lambda o: {"pk": o["snapshot"].pk}),
+    "api:report-list": Row(API_JOURNAL),
+    "api:report-detail": Row(API_JOURNAL, kwargs=lambda o: {"key": "activity"}),
+    "api:board": Row(SUPERVISOR_API),
+    "api:report-snapshot-list": Row(SUPERVISOR_API),
+    "api:report-snapshot-detail": Row(SUPERVISOR_API, kwargs=lambda o: {"pk": o["snapshot"].pk}),
+    "api:plan-set": Row(
+        _all(400, anonymous=401, manager=403, other_manager=403, operator=403), method="post"
+    ),
+    "api:plan-copy-forward": Row(
+        _all(400, anonymous=401, manager=403, other_manager=403, operator=403), method="post"
+    ),
+    # Deals, stage control, transfers and points (issue 5). The deal is the manager's; an
+    # empty POST gets as far as validation only for those allowed to try.
+    "clients:deal_list": Row(DEALS_PAGE),
+    "clients:deal_detail": Row(DEALS_PAGE, kwargs=lambda o: {"pk": o["deal"].pk}),
+    "clients:deal_create": Row(
+        _all(200, anonymous=302, other_manager=403, operator=403),
+        kwargs=lambda o: {"client_pk": o["client"].pk},
+    ),
+    "clients:deal_update": Row(
+        _all(200, anonymous=302, other_manager=403, operator=403),
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "clients:deal_move_stage": Row(
+        _all(422, anonymous=302, other_manager=403, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "clients:deal_control": Row(SUPERVISOR_PAGE),
+    "clients:deal_remind": Row(
+        _all(403, anonymous=302, supervisor=302, admin=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "clients:deal_reassign": Row(
+        _all(403, anonymous=302, supervisor=302, admin=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "clients:client_deals_panel": Row(DEALS_PAGE, kwargs=lambda o: {"pk": o["client"].pk}),
+    "clients:transfer": Row(SUPERVISOR_PAGE, kwargs=lambda o: {"pk": o["client"].pk}),
+    "clients:transfer_bulk": Row(SUPERVISOR_PAGE),
+    "clients:transfer_eligible": Row(SUPERVISOR_PAGE),
+    "clients:transfer_list": Row(JOURNAL_PAGE),
+    "clients:at_risk": Row(JOURNAL_PAGE),
+    "clients:points": Row(STAFF_PAGE),
+    "api:deal-list": Row(API_DEALS),
+    "api:deal-detail": Row(API_DEALS, kwargs=lambda o: {"pk": o["deal"].pk}),
+    "api:deal-move-stage": Row(
+        _all(400, anonymous=401, other_manager=403, operator=403),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "api:deal-stage-list": Row(API_DEALS),
+    "api:deal-stage-detail": Row(API_DEALS, kwargs=lambda o: {"pk": o["deal"].stage_id}),
+    "api:deal-stage-change-list": Row(API_DEALS),
+    "api:deal-stage-change-detail": Row(
+        API_DEALS, kwargs=lambda o: {"pk": o["deal"].stage_changes.get().pk}
+    ),
+    "api:client-transfer-list": Row(API_JOURNAL),
+    "api:client-transfer-detail": Row(API_JOURNAL, kwargs=lambda o: {"pk": o["transfer"].pk}),
+    "api:client-transfer-bulk": Row(
+        _all(403, anonymous=401, supervisor=400, admin=400), method="post"
+    ),
+    "api:transfer-eligibility-list": Row(API_JOURNAL),
+    "api:points-entry-list": Row(API_READ),
+    "api:points-entry-detail": Row(
+        _all(200, anonymous=401, other_manager=404, operator=404),
+        kwargs=lambda o: {"pk": o["points"].pk},
+    ),
 }
 
 
@@ -161,6 +250,16 @@ def objects(manager, other_manager):
         "interaction": InteractionFactory(client=client, manager=manager),
         "status": status("outgoing_call", "completed"),
         "plan": PlanFactory(manager=manager),
+        "snapshot": ReportSnapshot.objects.create(
+            kind="daily", team=manager.team, period_start="2025-03-03", period_end="2025-03-03"
+        ),
+        "deal": DealFactory(client=client, manager=manager),
+        "transfer": ClientTransferFactory(
+            client=client, from_manager=other_manager, to_manager=manager, transferred_by=manager
+        ),
+        "points": PointsEntry.objects.create(
+            user=manager, points=10, reason=PointsEntry.Reason.PRIMARY_CONTACT, client=client
+        ),
     }
 
 

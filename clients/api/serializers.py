@@ -12,7 +12,19 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clients.models import Client, ContactPerson, Email, LeadSource, Phone
+from clients.models import (
+    Client,
+    ClientTransfer,
+    ContactPerson,
+    Deal,
+    DealStage,
+    DealStageChange,
+    Email,
+    LeadSource,
+    Phone,
+    PointsEntry,
+    TransferRule,
+)
 from clients.services import PERSONAL_FIELDS, WORK_FIELDS, ContactData
 from crm_project.accounts.models import User
 from crm_project.core import phones
@@ -268,3 +280,230 @@ class ContactPersonCreateSerializer(ContactDataSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["client"].queryset = Client.objects.visible_to(request.user)
+
+
+# Deals, transfers, eligibility, points ---------------------------------------------------------
+
+
+class DealStageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DealStage
+        fields = ["id", "code", "name", "position", "standard_days", "is_won", "is_lost"]
+        read_only_fields = fields
+
+
+class DealSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    manager_name = serializers.CharField(source="manager", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Deal
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "manager",
+            "manager_name",
+            "title",
+            "amount",
+            "currency",
+            "stage",
+            "stage_name",
+            "state",
+            "expected_close_date",
+            "close_reason",
+            "closed_at",
+            "stage_entered_at",
+            "stage_due_at",
+            "is_overdue",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DealUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
+    """What the deal's manager (or his supervisor) may change on an open deal."""
+
+    known_fields = ("manager", "stage", "client", "state")
+
+    title = serializers.CharField(label=_("title"), max_length=255)
+    amount = serializers.DecimalField(
+        label=_("amount"), max_digits=14, decimal_places=2, min_value=0
+    )
+    currency = serializers.ChoiceField(label=_("currency"), choices=Deal.Currency.choices)
+    expected_close_date = serializers.DateField(label=_("expected close date"), allow_null=True)
+
+
+class DealCreateSerializer(DealUpdateSerializer):
+    known_fields = ("stage", "state")
+
+    client = serializers.PrimaryKeyRelatedField(
+        label=_("client"),
+        queryset=Client.objects.none(),
+        error_messages={"does_not_exist": _("No client with id {pk_value}.")},
+    )
+    manager = serializers.PrimaryKeyRelatedField(
+        label=_("manager"),
+        queryset=User.objects.active_managers(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Supervisors and admins: the manager of the deal (default: the client's "
+            "responsible manager). A manager's deals are always his own."
+        ),
+    )
+    currency = serializers.ChoiceField(
+        label=_("currency"), choices=Deal.Currency.choices, default=Deal.Currency.RUB
+    )
+    expected_close_date = serializers.DateField(
+        label=_("expected close date"), allow_null=True, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["client"].queryset = Client.objects.visible_to(request.user)
+
+
+class DealStageMoveSerializer(serializers.Serializer):
+    stage = serializers.PrimaryKeyRelatedField(
+        label=_("stage"), queryset=DealStage.objects.active()
+    )
+    reason = serializers.CharField(
+        label=_("reason"),
+        required=False,
+        allow_blank=True,
+        help_text=_("Why the deal was won or lost; required for lost."),
+    )
+    comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True)
+
+
+class DealStageChangeSerializer(serializers.ModelSerializer):
+    from_stage_name = serializers.CharField(
+        source="from_stage.name", read_only=True, default=None, allow_null=True
+    )
+    to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
+    changed_by_name = serializers.CharField(source="changed_by", read_only=True)
+
+    class Meta:
+        model = DealStageChange
+        fields = [
+            "id",
+            "deal",
+            "from_stage",
+            "from_stage_name",
+            "to_stage",
+            "to_stage_name",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+            "is_out_of_order",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+class ClientTransferSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta:
+        model = ClientTransfer
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "from_manager",
+            "to_manager",
+            "rule",
+            "reason",
+            "deals_left",
+            "transferred_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClientTransferCreateSerializer(serializers.Serializer):
+    client = serializers.PrimaryKeyRelatedField(
+        label=_("client"),
+        queryset=Client.objects.none(),
+        error_messages={"does_not_exist": _("No client with id {pk_value}.")},
+    )
+    to_manager = serializers.PrimaryKeyRelatedField(
+        label=_("to manager"), queryset=User.objects.all()
+    )
+    rule = serializers.PrimaryKeyRelatedField(
+        label=_("rule"), queryset=TransferRule.objects.all(), required=False, allow_null=True
+    )
+    reason = serializers.CharField(label=_("reason"))
+    deals_left = serializers.PrimaryKeyRelatedField(
+        label=_("open deals left to the previous manager"),
+        queryset=Deal.objects.all(),
+        many=True,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["client"].queryset = Client.objects.visible_to(request.user)
+
+
+class ClientTransferBulkSerializer(serializers.Serializer):
+    from_manager = serializers.PrimaryKeyRelatedField(
+        label=_("leaving manager"), queryset=User.objects.filter(role=User.Role.MANAGER)
+    )
+    to_manager = serializers.PrimaryKeyRelatedField(
+        label=_("to manager"), queryset=User.objects.all()
+    )
+    rule = serializers.PrimaryKeyRelatedField(
+        label=_("rule"), queryset=TransferRule.objects.all(), required=False, allow_null=True
+    )
+    reason = serializers.CharField(label=_("reason"))
+
+
+class TransferReasonSerializer(serializers.Serializer):
+    rule = serializers.IntegerField(source="rule.pk")
+    kind = serializers.CharField(source="rule.kind")
+    is_due = serializers.BooleanField(
+        help_text=_("False: not yet eligible; the manager is being warned.")
+    )
+    text = serializers.CharField()
+
+
+class TransferEligibilitySerializer(serializers.ModelSerializer):
+    responsible_manager_name = serializers.CharField(
+        source="responsible_manager", read_only=True, default=None, allow_null=True
+    )
+    reasons = TransferReasonSerializer(source="transfer_reasons", many=True, read_only=True)
+
+    class Meta:
+        model = Client
+        fields = ["id", "name", "responsible_manager", "responsible_manager_name", "reasons"]
+        read_only_fields = fields
+
+
+class PointsEntrySerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user", read_only=True)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta:
+        model = PointsEntry
+        fields = [
+            "id",
+            "user",
+            "user_name",
+            "points",
+            "reason",
+            "client",
+            "client_name",
+            "deal",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,9 +1,24 @@
 from rest_framework.routers import SimpleRouter
 
-from clients.api.views import ClientViewSet, ContactPersonViewSet
+from clients.api.views import (
+    ClientTransferViewSet,
+    ClientViewSet,
+    ContactPersonViewSet,
+    DealStageChangeViewSet,
+    DealStageViewSet,
+    DealViewSet,
+    PointsEntryViewSet,
+    TransferEligibilityViewSet,
+)
 
 router = SimpleRouter()
 router.register("clients", ClientViewSet, basename="client")
 router.register("contacts", ContactPersonViewSet, basename="contact")
+router.register("deals", DealViewSet, basename="deal")
+router.register("deal-stages", DealStageViewSet, basename="deal-stage")
+router.register("deal-stage-changes", DealStageChangeViewSet, basename="deal-stage-change")
+router.register("client-transfers", ClientTransferViewSet, basename="client-transfer")
+router.register("transfer-eligibility", TransferEligibilityViewSet, basename="transfer-eligibility")
+router.register("points", PointsEntryViewSet, basename="points-entry")
 
 urlpatterns = router.urls

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -21,20 +23,53 @@ from clients.api.serializers import (
     CONTACT_DATA_FIELDS,
     ClientCreateSerializer,
     ClientSerializer,
+    ClientTransferBulkSerializer,
+    ClientTransferCreateSerializer,
+    ClientTransferSerializer,
     ClientUpdateSerializer,
     ClientWorkFieldsSerializer,
     ContactDataSerializer,
     ContactPersonCreateSerializer,
     ContactPersonSerializer,
+    DealCreateSerializer,
+    DealSerializer,
+    DealStageChangeSerializer,
+    DealStageMoveSerializer,
+    DealStageSerializer,
+    DealUpdateSerializer,
     ManagerClientCreateSerializer,
+    PointsEntrySerializer,
+    TransferEligibilitySerializer,
 )
-from clients.filters import ClientFilter
-from clients.models import Client, ContactPerson, personal_data_q
+from clients.filters import (
+    ClientFilter,
+    ClientTransferFilter,
+    DealFilter,
+    DealStageChangeFilter,
+    PointsEntryFilter,
+)
+from clients.models import (
+    Client,
+    ClientTransfer,
+    ContactPerson,
+    Deal,
+    DealStage,
+    DealStageChange,
+    PointsEntry,
+    personal_data_q,
+)
+from clients.selectors import active_transfer_rules, attach_transfer_reasons, transfer_candidates
 from clients.services import (
     DuplicateContactError,
     client_create,
+    client_transfer,
     client_update,
+    clients_transfer_bulk,
     contact_person_create,
+    deal_create,
+    deal_move_stage,
+    deal_update,
+    may_change_deal,
 )
 from crm_project.core.api.errors import DetailedValidationError, django_validation_to_drf
 from crm_project.core.api.viewsets import ApiViewSetMixin
@@ -197,3 +232,232 @@ class ContactPersonViewSet(
         fresh = self.get_queryset().get(pk=contact.pk)
         body = ContactPersonSerializer(fresh, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+# Deals, stage changes, transfers, eligibility, points ------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=DealCreateSerializer,
+        responses={201: DealSerializer},
+        description=gettext_lazy(
+            "A manager opens deals for himself with his own clients; a supervisor for a manager "
+            "of his team. The deal starts in the first stage."
+        ),
+    ),
+    partial_update=extend_schema(
+        request=DealUpdateSerializer,
+        responses=DealSerializer,
+        description=gettext_lazy("The deal's manager or his supervisor; open deals only."),
+    ),
+)
+class DealViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Deals of the user's team (a manager changes only his own)."""
+
+    filterset_class = DealFilter
+    required_capabilities = {"default": Capability.WORK_ON_DEALS}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> models.QuerySet[Deal]:
+        if getattr(self, "swagger_fake_view", False):
+            return Deal.objects.none()
+        return Deal.objects.visible_to(self.request.user).select_related(
+            "client", "manager", "stage"
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return {
+            "create": DealCreateSerializer,
+            "partial_update": DealUpdateSerializer,
+            "stage": DealStageMoveSerializer,
+        }.get(self.action, DealSerializer)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            deal = deal_create(actor=request.user, **serializer.validated_data)
+        return Response(self._read(deal), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        deal = self._changeable()
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            deal_update(actor=request.user, deal=deal, **serializer.validated_data)
+        return Response(self._read(deal))
+
+    @extend_schema(
+        request=DealStageMoveSerializer,
+        responses=DealSerializer,
+        summary=gettext_lazy("Move the deal to another stage"),
+        description=gettext_lazy(
+            "The deal's manager moves it one step forward (or to lost, with a reason); a move "
+            "back or over a stage is for the team's supervisor and is recorded as such."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="stage", url_name="move-stage")
+    def stage(self, request: Request, pk: str | None = None) -> Response:
+        deal = self._changeable()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            deal_move_stage(actor=request.user, deal=deal, **serializer.validated_data)
+        return Response(self._read(deal))
+
+    def _changeable(self) -> Deal:
+        # Checked before the input is parsed: another manager's deal is 403, not field errors.
+        deal = self.get_object()
+        if not may_change_deal(self.request.user, deal):
+            raise PermissionDenied(_("Only the deal's manager or his supervisor may change it."))
+        return deal
+
+    def _read(self, deal: Deal) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=deal.pk)
+        return DealSerializer(fresh, context=self.get_serializer_context()).data
+
+
+class DealStageViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The deal stage picklist, in order."""
+
+    serializer_class = DealStageSerializer
+    pagination_class = None
+    filter_backends: list = []
+    required_capabilities = {"default": Capability.WORK_ON_DEALS}
+    queryset = DealStage.objects.active()
+
+
+class DealStageChangeViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Every stage change of the deals the user sees (filter by `deal`)."""
+
+    serializer_class = DealStageChangeSerializer
+    filterset_class = DealStageChangeFilter
+    required_capabilities = {"default": Capability.WORK_ON_DEALS}
+
+    def get_queryset(self) -> models.QuerySet[DealStageChange]:
+        if getattr(self, "swagger_fake_view", False):
+            return DealStageChange.objects.none()
+        deals = Deal.objects.visible_to(self.request.user)
+        return DealStageChange.objects.filter(deal__in=deals).select_related(
+            "from_stage", "to_stage", "changed_by"
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ClientTransferCreateSerializer,
+        responses={201: ClientTransferSerializer},
+        summary=gettext_lazy("Transfer a client"),
+        description=gettext_lazy(
+            "Supervisors (their team's clients, to an active manager of the team) and admins. "
+            "Access changes at once; both managers are e-mailed."
+        ),
+    ),
+    bulk=extend_schema(
+        request=ClientTransferBulkSerializer,
+        responses={201: ClientTransferSerializer(many=True)},
+        summary=gettext_lazy("Transfer a leaving manager's whole base"),
+        description=gettext_lazy("One transfer per client, all or nothing."),
+    ),
+)
+class ClientTransferViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Transfers the user made or was part of (a supervisor: his team's)."""
+
+    filterset_class = ClientTransferFilter
+    required_capabilities = {
+        "default": Capability.LOG_INTERACTION,
+        "create": Capability.TRANSFER_CLIENT,
+        "bulk": Capability.TRANSFER_CLIENT,
+    }
+
+    def get_queryset(self) -> models.QuerySet[ClientTransfer]:
+        if getattr(self, "swagger_fake_view", False):
+            return ClientTransfer.objects.none()
+        return (
+            ClientTransfer.objects.visible_to(self.request.user)
+            .select_related("client")
+            .prefetch_related("deals_left")
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return {
+            "create": ClientTransferCreateSerializer,
+            "bulk": ClientTransferBulkSerializer,
+        }.get(self.action, ClientTransferSerializer)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            transfer = client_transfer(actor=request.user, **serializer.validated_data)
+        body = ClientTransferSerializer(transfer, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            transfers = clients_transfer_bulk(actor=request.user, **serializer.validated_data)
+        body = ClientTransferSerializer(
+            transfers, many=True, context=self.get_serializer_context()
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("Clients eligible for transfer, with the reasons"),
+        description=gettext_lazy(
+            "Supervisors and admins: the clients of their team a transfer rule makes eligible "
+            "now. Managers: their own clients that are or soon will be eligible (is_due false: "
+            "a warning)."
+        ),
+    ),
+)
+class TransferEligibilityViewSet(ApiViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TransferEligibilitySerializer
+    filter_backends: list = []
+    required_capabilities = {"default": Capability.LOG_INTERACTION}
+
+    def get_queryset(self) -> models.QuerySet[Client]:
+        if getattr(self, "swagger_fake_view", False):
+            return Client.objects.none()
+        user = self.request.user
+        self.rules = active_transfer_rules()
+        if has_capability(user, Capability.TRANSFER_CLIENT):
+            clients, warn = Client.objects.with_personal_data_visible_to(user), False
+        else:
+            clients, warn = Client.objects.owned_by(user), True
+        return transfer_candidates(
+            clients.select_related("responsible_manager"), rules=self.rules, warn=warn
+        )
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        attach_transfer_reasons(page, rules=self.rules)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PointsEntryViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The points ledger: a user's own entries, a supervisor's team's, every entry for admins."""
+
+    serializer_class = PointsEntrySerializer
+    filterset_class = PointsEntryFilter
+    required_capabilities = {"default": Capability.VIEW_OWN_POINTS}
+
+    def get_queryset(self) -> models.QuerySet[PointsEntry]:
+        if getattr(self, "swagger_fake_view", False):
+            return PointsEntry.objects.none()
+        return PointsEntry.objects.visible_to(self.request.user).select_related("user", "client")

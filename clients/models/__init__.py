@@ -13,17 +13,37 @@ from clients.models.base import (
     as_boolean,
     personal_data_q,
 )
+from clients.models.deals import (
+    Currency,
+    Deal,
+    DealQuerySet,
+    DealReminder,
+    DealStage,
+    DealStageChange,
+)
+from clients.models.points import PointsEntry
+from clients.models.transfers import ClientTransfer, ManagerLeaving, TransferRule
 
 __all__ = [
     "Client",
     "ClientQuerySet",
+    "ClientTransfer",
     "Consent",
     "ConsentSource",
     "ContactChannel",
     "ContactPerson",
+    "Currency",
+    "Deal",
+    "DealQuerySet",
+    "DealReminder",
+    "DealStage",
+    "DealStageChange",
     "Email",
     "LeadSource",
+    "ManagerLeaving",
     "Phone",
+    "PointsEntry",
+    "TransferRule",
     "as_boolean",
     "personal_data_q",
 ]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from clients.models import Client, ContactPerson, Email, LeadSource, Phone, personal_data_q
+from clients.services.points import points_award_primary_contact
 from crm_project.core import phones
 from crm_project.core.audit import audit_record, diff, snapshot
 from crm_project.core.capabilities import Capability, has_capability
@@ -178,6 +179,7 @@ def client_create(
     )
     if primary_contact is not None:
         _contact_create(actor=actor, client=client, data=primary_contact, is_primary=True)
+        points_award_primary_contact(actor=actor, client=client)
     audit_record(
         actor=actor,
         action="clients.client.created",

@@ -30,6 +30,10 @@ class Capability(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     USE_OPERATOR_ADMIN = "use_operator_admin"
     USE_FULL_ADMIN = "use_full_admin"
+    WORK_ON_DEALS = "work_on_deals"
+    MANAGE_DEALS_OF_TEAM = "manage_deals_of_team"
+    VIEW_OWN_POINTS = "view_own_points"
+    VIEW_TEAM_POINTS = "view_team_points"
 
 
 _MANAGER = {
@@ -39,12 +43,16 @@ _MANAGER = {
     Capability.LOG_INTERACTION,
     Capability.EDIT_CLIENT_WORK_FIELDS,
     Capability.VIEW_OWN_PLAN,
+    Capability.WORK_ON_DEALS,
+    Capability.VIEW_OWN_POINTS,
 }
 _SUPERVISOR = _MANAGER | {
     Capability.VIEW_TEAM_PERSONAL_DATA,
     Capability.TRANSFER_CLIENT,
     Capability.VIEW_REPORTS,
     Capability.MANAGE_PLANS,
+    Capability.MANAGE_DEALS_OF_TEAM,
+    Capability.VIEW_TEAM_POINTS,
 }
 _OPERATOR = {
     Capability.VIEW_CLIENT_BASE,
@@ -52,6 +60,8 @@ _OPERATOR = {
     Capability.EDIT_PERSONAL_DATA,
     Capability.VIEW_ALL_PERSONAL_DATA,
     Capability.USE_OPERATOR_ADMIN,
+    # Operators enter clients too, and earn the primary-contact credit for it.
+    Capability.VIEW_OWN_POINTS,
 }
 _ADMIN = set(Capability)
 

@@ -26,6 +26,10 @@ EXPECTED = {
     C.VIEW_AUDIT_LOG: {"admin"},
     C.USE_OPERATOR_ADMIN: {"operator", "admin"},
     C.USE_FULL_ADMIN: {"admin"},
+    C.WORK_ON_DEALS: {"manager", "supervisor", "admin"},
+    C.MANAGE_DEALS_OF_TEAM: {"supervisor", "admin"},
+    C.VIEW_OWN_POINTS: {"manager", "supervisor", "operator", "admin"},
+    C.VIEW_TEAM_POINTS: {"supervisor", "admin"},
 }
 
 

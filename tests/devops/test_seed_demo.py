@@ -7,7 +7,16 @@ from django.db.models import Max
 from django.test import Client as BrowserClient
 from django.utils import timezone
 
-from clients.models import Client, ContactPerson, Email, LeadSource, Phone
+from clients.models import (
+    Client,
+    ContactPerson,
+    Deal,
+    DealStageChange,
+    Email,
+    LeadSource,
+    Phone,
+    PointsEntry,
+)
 from crm_project.accounts.models import Team, User
 from crm_project.core.phones import to_e164
 from interactions.models import Interaction
@@ -146,6 +155,9 @@ def test_the_data_is_deterministic():
     seed()
     names = sorted(Client.objects.values_list("name", flat=True))
     numbers = sorted(Phone.objects.values_list("number_e164", flat=True))
+    PointsEntry.objects.all().delete()
+    DealStageChange.objects.all().delete()
+    Deal.objects.all().delete()
     Interaction.objects.all().delete()
     Phone.objects.all().delete()
     Email.objects.all().delete()

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.db.models import F
@@ -251,6 +252,7 @@ class Command(BaseCommand):
             plans = self.ensure_plans(users["supervisor"])
             counts = self.ensure_clients(options["clients"], options["interactions"])
             counts["unknown callers"] = self.ensure_unknown_callers(options["interactions"])
+            call_command("seed_deals", stdout=self.stdout)
         created = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(f"Demo data: created {created}, {plans} plans.")
         self.print_logins(logins)

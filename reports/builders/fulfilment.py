@@ -1,0 +1,131 @@
+"""Plan fulfilment per manager and month: contacts taken and meetings held against the plan."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from interactions.models import Interaction
+from interactions.selectors import CONTACTS_TAKEN, MEETINGS_HELD, contacts_taken, meetings_held
+from reports.builders.base import (
+    Figure,
+    Period,
+    ReportDefinition,
+    ReportParameters,
+    Row,
+    Scope,
+    Section,
+    day_start,
+    journal_link,
+    next_month,
+    percent,
+    register,
+)
+from reports.models import Plan
+
+
+def deals_closed_by_manager_and_month(
+    scope: Scope, months: list[datetime.date], period: Period
+) -> dict[tuple[int, datetime.date], Figure] | None:
+    """Hook for issue 5 (deals): {(manager id, month): Figure(deals closed, link to the deals)}.
+
+    None until deals exist: the report then shows the deals target without a done figure.
+    """
+    return None
+
+
+def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Section]:
+    months = period.months()
+    start = day_start(months[0], period.zone)
+    end = day_start(next_month(months[-1]), period.zone)
+    journal = Interaction.objects.filter(
+        manager_id__in=scope.manager_ids, occurred_at__gte=start, occurred_at__lt=end
+    )
+    done = {
+        (row["manager_id"], row["month"].date()): row
+        for row in journal.annotate(month=TruncMonth("occurred_at", tzinfo=period.zone))
+        .values("manager_id", "month")
+        .annotate(
+            contacts=Count("pk", filter=Q(pk__in=contacts_taken(journal).values("pk"))),
+            meetings=Count("pk", filter=Q(pk__in=meetings_held(journal).values("pk"))),
+        )
+        .order_by()
+    }
+    plans = {
+        (plan.manager_id, plan.month): plan
+        for plan in Plan.objects.filter(manager_id__in=scope.manager_ids, month__in=months)
+    }
+    deals = deals_closed_by_manager_and_month(scope, months, period)
+    rows = []
+    for month in months:
+        bounds = {
+            "occurred_after": day_start(month, period.zone),
+            "occurred_before": day_start(next_month(month), period.zone),
+        }
+        plans_url = f"{reverse('reports:plans')}?month={month:%Y-%m}"
+        for manager in scope.managers:
+            figures = done.get((manager.pk, month), {})
+            plan = plans.get((manager.pk, month))
+            link = {"managers": [manager.pk], **bounds}
+            contacts = figures.get("contacts", 0)
+            meetings = figures.get("meetings", 0)
+            contacts_target = plan.contacts_target if plan else 0
+            meetings_target = plan.meetings_target if plan else 0
+            contacts_url = journal_link(counter=CONTACTS_TAKEN, **link)
+            meetings_url = journal_link(counter=MEETINGS_HELD, **link)
+            deals_done = deals.get((manager.pk, month)) if deals is not None else None
+            rows.append(
+                Row(
+                    label=f"{date_format(month, 'YEAR_MONTH_FORMAT')} · {manager}",
+                    cells=(
+                        Figure(contacts, contacts_url),
+                        Figure(contacts_target, plans_url),
+                        Figure(percent(contacts, contacts_target), contacts_url, count=contacts),
+                        Figure(meetings, meetings_url),
+                        Figure(meetings_target, plans_url),
+                        Figure(percent(meetings, meetings_target), meetings_url, count=meetings),
+                        deals_done or Figure(None),
+                        Figure(plan.deals_target if plan else 0, plans_url),
+                    ),
+                )
+            )
+    return [
+        Section(
+            key="fulfilment",
+            title=_("Plan fulfilment"),
+            columns=(
+                _("Month · manager"),
+                _("Contacts taken"),
+                _("Contacts planned"),
+                _("Contacts, % of plan"),
+                _("Meetings held"),
+                _("Meetings planned"),
+                _("Meetings, % of plan"),
+                _("Deals closed"),
+                _("Deals planned"),
+            ),
+            rows=tuple(rows),
+            note=_(
+                "Whole calendar months the period touches. Deals closed appear once deals are "
+                "recorded in the CRM."
+            ),
+        )
+    ]
+
+
+FULFILMENT = register(
+    ReportDefinition(
+        key="fulfilment",
+        title=gettext_lazy("Plan fulfilment"),
+        description=gettext_lazy(
+            "Contacts taken, meetings held and deals closed against each manager's monthly plan."
+        ),
+        build_sections=build,
+    )
+)

@@ -103,9 +103,11 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
                 _("Month · manager"),
                 _("Contacts taken"),
                 _("Contacts planned"),
+                # xgettext:no-python-format
                 _("Contacts, % of plan"),
                 _("Meetings held"),
                 _("Meetings planned"),
+                # xgettext:no-python-format
                 _("Meetings, % of plan"),
                 _("Deals closed"),
                 _("Deals planned"),

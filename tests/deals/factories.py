@@ -28,6 +28,7 @@ def stage(code: str) -> DealStage:
 class DealFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Deal
+        skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
     manager = factory.LazyAttribute(lambda deal: deal.client.responsible_manager)

@@ -106,6 +106,9 @@ class QuickLogForm(forms.Form):
             self.fields["contact"].choices = [("", gettext("— not chosen —"))] + [
                 (str(contact.pk), contact_label(contact)) for contact in contacts
             ]
+            # With one contact person there is nothing to choose: save the manager a click.
+            if len(contacts) == 1:
+                self.fields["contact"].initial = str(contacts[0].pk)
         for name in self.minimum_fields:
             self.fields[name].widget.attrs["aria-required"] = "true"
 

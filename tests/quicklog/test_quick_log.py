@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import ClientQuerySet
+from clients.models import ClientQuerySet, ContactPerson
 from crm_project.core import phones
 from interactions.models import Interaction
 from interactions.views.quick_log import COUNTERS_CHANGED_EVENT
@@ -403,3 +403,13 @@ def test_supervisor_logs_in_his_own_name(supervisor, own_client, login):
     login(supervisor).post(url(own_client, "note"), {"text": "Checked the account"})
 
     assert Interaction.objects.get().manager == supervisor
+
+
+def test_the_only_contact_person_is_chosen_already(manager, login):
+    client = ClientFactory(responsible_manager=manager)
+    contact = ContactPersonFactory(client=client)
+    assert ContactPerson.objects.filter(client=client).count() == 1
+
+    html = login(manager).get(reverse("clients:detail", args=[client.pk])).content.decode()
+
+    assert f'<option value="{contact.pk}" selected>' in html

@@ -173,6 +173,7 @@ def test_wrong_number_takes_an_inbox_call_out_in_one_click(
         created_by=None,
     )
     sign_in(manager)
+    expect(page.get_by_test_id("inbox-empty")).to_be_hidden()
     row = page.locator(f"[data-inbox-row='{call.pk}']")
     expect(row).to_contain_text("Romashka")
     # An answered call of a known client counts as a contact taken until it is a wrong number.
@@ -186,6 +187,7 @@ def test_wrong_number_takes_an_inbox_call_out_in_one_click(
         row.locator("button[data-status-code=wrong_number]").click()
 
     expect(row).to_have_count(0)
+    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
     expect(page.locator("#my-day-announcer")).to_contain_text("Wrong number")
     expect(contacts).to_have_text(f"{taken_before - 1} of 40")
     call.refresh_from_db()

@@ -86,3 +86,19 @@ def test_journal_query_ceiling(count, manager, login, django_assert_max_num_quer
         response = browser.get(reverse("interactions:list"))
 
     assert len(response.context["rows"]) == count
+
+
+def test_a_followed_figure_says_which_filters_narrow_the_journal(manager, login):
+    url = reverse("interactions:list") + "?counter=meetings_held&occurred_after=2026-01-01T00:00"
+
+    html = login(manager).get(url).content.decode()
+
+    assert 'data-testid="hidden-filters"' in html
+    assert 'name="counter" value="meetings_held"' in html
+    assert "Meetings held" in html
+
+
+def test_a_plain_journal_lists_no_hidden_filter(manager, login):
+    html = login(manager).get(reverse("interactions:list")).content.decode()
+
+    assert 'data-testid="hidden-filters"' not in html

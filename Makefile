@@ -68,3 +68,8 @@ clean:
 .PHONY: bench-telephony
 bench-telephony: deps
 	$(BIN)/python bench/telephony_intake.py
+
+# The monthly activity report against hand-written SQL at 1M interactions; see bench/README.md.
+.PHONY: bench-reports
+bench-reports: deps
+	$(BIN)/python bench/report_activity.py

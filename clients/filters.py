@@ -14,6 +14,7 @@ from clients.models import (
     ClientTransfer,
     Consent,
     ContactPerson,
+    CorrectionRequest,
     Deal,
     DealStage,
     DealStageChange,
@@ -164,6 +165,31 @@ class DealFilter(django_filters.FilterSet):
     closed_before = django_filters.IsoDateTimeFilter(
         label=_("Closed before"), field_name="closed_at", lookup_expr="lt"
     )
+    # The deals behind a figure of the supervisor's reports (reports.builders.deals).
+    managers = django_filters.ModelMultipleChoiceFilter(
+        label=_("Managers"), field_name="manager", queryset=User.objects.all()
+    )
+    currency = django_filters.ChoiceFilter(label=_("Currency"), choices=Deal.Currency.choices)
+    lead_source = django_filters.ModelChoiceFilter(
+        label=_("Client's lead source"),
+        field_name="client__lead_source",
+        queryset=LeadSource.objects.all(),
+    )
+    has_lead_source = django_filters.BooleanFilter(
+        label=_("Client has a lead source"),
+        field_name="client__lead_source",
+        lookup_expr="isnull",
+        exclude=True,
+    )
+    reached_stage = django_filters.ModelChoiceFilter(
+        label=_("Reached the stage"), queryset=DealStage.objects.all(), method="filter_reached"
+    )
+    reached_after = django_filters.IsoDateTimeFilter(
+        label=_("Reached from"), method="filter_reached"
+    )
+    reached_before = django_filters.IsoDateTimeFilter(
+        label=_("Reached before"), method="filter_reached"
+    )
 
     class Meta:
         model = Deal
@@ -188,6 +214,28 @@ class DealFilter(django_filters.FilterSet):
             return queryset
         overdue = Deal.objects.overdue().values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_reached(self, queryset: QuerySet[Deal], name: str, value: object) -> QuerySet[Deal]:
+        # The three reached_* fields describe one stage change: filter_queryset applies them.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        change = {
+            lookup: data[name]
+            for name, lookup in (
+                ("reached_stage", "to_stage"),
+                ("reached_after", "changed_at__gte"),
+                ("reached_before", "changed_at__lt"),
+            )
+            if data.get(name) is not None
+        }
+        if not change:
+            return queryset
+        return queryset.filter(
+            Exists(DealStageChange.objects.filter(deal=OuterRef("pk"), **change))
+        )
 
 
 class DealStageChangeFilter(django_filters.FilterSet):
@@ -225,3 +273,14 @@ class PointsEntryFilter(django_filters.FilterSet):
     class Meta:
         model = PointsEntry
         fields = ["user", "reason"]
+
+
+class CorrectionRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CorrectionRequest.Status.choices
+    )
+    client = django_filters.NumberFilter(label=_("Client"), field_name="client_id")
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["status", "client"]

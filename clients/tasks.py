@@ -1,4 +1,4 @@
-"""Celery tasks of the client base: deal reminders, transfer notices, the daily overdue list."""
+"""Celery tasks of the client base: deal reminders, transfer notices, overdue lists, campaigns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from clients.services import client_transfer_notify, deal_reminder_send, deals_overdue_notify
+from clients.services import (
+    campaign_send_batch,
+    campaigns_resume,
+    client_transfer_notify,
+    deal_reminder_send,
+    deals_overdue_notify,
+)
 
 # Mail servers and databases drop out; the services claim their rows, so a retry is safe.
 RETRIED = (SMTPException, ConnectionError, TimeoutError, OperationalError, InterfaceError)
@@ -50,3 +56,26 @@ def client_transfer_notify_task(transfer_ids: list[int]) -> int:
 def deals_overdue_digest_task() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): each supervisor's list of deals that became overdue."""
     return deals_overdue_notify()
+
+
+@shared_task(
+    autoretry_for=RETRIED,
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def campaign_send_task(campaign_id: int) -> int:
+    """Send what the rate allows of a campaign now; campaigns_resume_task brings the rest."""
+    return campaign_send_batch(campaign_id=campaign_id)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def campaigns_resume_task() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): restart campaigns a stopped worker left half-sent."""
+    campaign_ids = campaigns_resume()
+    for campaign_id in campaign_ids:
+        campaign_send_task.delay(campaign_id)
+    return len(campaign_ids)

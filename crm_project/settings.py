@@ -214,6 +214,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=1, minute=30, day_of_month="1"),
         "args": ("monthly",),
     },
+    # Every minute: resume e-mail campaigns a stopped worker left half-sent.
+    "mailings-resume": {"task": "clients.tasks.campaigns_resume_task", "schedule": 60.0},
     # Every day at 08:00 (CELERY_TIMEZONE): e-mail each supervisor the deals that became overdue.
     "deals-overdue-digest": {
         "task": "clients.tasks.deals_overdue_digest_task",
@@ -233,6 +235,15 @@ EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 30)
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Mailings: campaign messages per minute, the address unsubscribe links point to, and the salt
+# that keeps unsubscribe tokens from being usable as any other signed value.
+MAILING_SEND_RATE_PER_MINUTE = env.get_int("MAILING_SEND_RATE_PER_MINUTE", 60)
+MAILING_BASE_URL = env.get_str("MAILING_BASE_URL", "") or REPORTS_BASE_URL
+MAILING_UNSUBSCRIBE_SALT = (
+    env.get_str("MAILING_UNSUBSCRIBE_SALT", "clients.mailings.unsubscribe")
+    or "clients.mailings.unsubscribe"
+)
 
 # Security: secure by default, relaxed only by DEBUG or explicit env values.
 SECURE_PROXY_SSL_HEADER = (
@@ -297,6 +308,10 @@ SPECTACULAR_SETTINGS = {
         "ClientKindEnum": "clients.models.base.Client.Kind",
         "PhoneKindEnum": "clients.models.base.Phone.Kind",
         "InteractionKindEnum": "interactions.models.Kind",
+        "ClientStatusEnum": "clients.models.base.Client.Status",
+        "CorrectionStatusEnum": "clients.models.privacy.CorrectionRequest.Status",
+        "CampaignStatusEnum": "clients.models.mailings.Campaign.Status",
+        "CampaignRecipientStatusEnum": "clients.models.mailings.CampaignRecipient.Status",
     },
     # Swagger UI's assets come from the sidecar package and are served by the app, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

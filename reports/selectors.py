@@ -158,13 +158,20 @@ def manager_zone(manager: User) -> datetime.tzinfo:
     )
 
 
-def deals_closed(*, manager: User, start: datetime.datetime, end: datetime.datetime) -> int:
-    """Deals the manager won in [start, end): counted the moment the deal is won."""
+def won_deals(start: datetime.datetime, end: datetime.datetime) -> models.QuerySet:
+    """Deals won in [start, end): "deals closed" of the plans, the board and every report.
+
+    The one definition: deals_closed, the board's grouped query (_figures), plan fulfilment,
+    lead sources and the deals report all filter this set further.
+    """
     from clients.models import Deal
 
-    return (
-        Deal.objects.won().filter(manager=manager, closed_at__gte=start, closed_at__lt=end).count()
-    )
+    return Deal.objects.won().filter(closed_at__gte=start, closed_at__lt=end)
+
+
+def deals_closed(*, manager: User, start: datetime.datetime, end: datetime.datetime) -> int:
+    """Deals the manager won in [start, end): counted the moment the deal is won."""
+    return won_deals(start, end).filter(manager=manager).count()
 
 
 def deals_closed_url(*, manager: User, start: datetime.datetime, end: datetime.datetime) -> str:
@@ -232,16 +239,12 @@ def _count(queryset: models.QuerySet) -> Coalesce:
 def _figures(
     ids: list[int], month: datetime.date, start: datetime.datetime, end: datetime.datetime
 ) -> dict[int, dict]:
-    from clients.models import Deal
-
     journal = Interaction.objects.filter(
         manager=OuterRef("pk"), occurred_at__gte=start, occurred_at__lt=end
     )
     plan = Plan.objects.filter(manager=OuterRef("pk"), month=month)
     # The same set as deals_closed (issue 5), counted for every manager in this one query.
-    deals = Deal.objects.won().filter(
-        manager=OuterRef("pk"), closed_at__gte=start, closed_at__lt=end
-    )
+    deals = won_deals(start, end).filter(manager=OuterRef("pk"))
     rows = (
         User.objects.filter(pk__in=ids)
         .annotate(

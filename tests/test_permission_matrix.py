@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.models import PointsEntry
+from clients.models import CorrectionRequest, PointsEntry
+from clients.services import campaign_create, segment_create, unsubscribe_token
 from reports.models import ReportSnapshot
 from tests.conftest import PERSONAS
 from tests.deals.factories import ClientTransferFactory, DealFactory
 from tests.factories import (
     ClientFactory,
     ContactPersonFactory,
+    EmailFactory,
     InteractionFactory,
     PlanFactory,
     status,
@@ -25,7 +27,8 @@ from tests.factories import (
 
 # Third-party and framework routes that are not ours to test here (Django admin internals are
 # covered by the admin rows below through the index and one model page).
-IGNORED_PREFIXES = ("admin:",)
+# /operator/ has its own persona table in tests/privacy/test_operator_admin.py.
+IGNORED_PREFIXES = ("admin:", "operator_admin:")
 IGNORED_NAMES = {"api:api-root"}
 
 
@@ -53,6 +56,16 @@ DEALS_PAGE = JOURNAL_PAGE  # deals: managers, supervisors and admins, not operat
 API_DEALS = API_JOURNAL
 SUPERVISOR_PAGE = _all(403, anonymous=302, supervisor=200, admin=200)
 SUPERVISOR_API = _all(403, anonymous=401, supervisor=200, admin=200)
+
+# Issue 7: correction requests, data-subject requests, mailing lists. The segment and campaign
+# are the manager's (his supervisor sees them; a colleague gets 404).
+OWN_CORRECTIONS = _all(200, anonymous=302, operator=403)
+QUEUE = _all(403, anonymous=302, operator=200, admin=200)
+ADMIN_ONLY = _all(403, anonymous=302, admin=200)
+SEGMENTS = _all(200, anonymous=302, operator=403)
+OWN_SEGMENT = _all(200, anonymous=302, operator=403, other_manager=404)
+API_SEGMENTS = _all(200, anonymous=401, operator=403)
+API_OWN_SEGMENT = _all(200, anonymous=401, operator=403, other_manager=404)
 
 MATRIX: dict[str, Row] = {
     "core:home": Row(STAFF_PAGE),
@@ -209,6 +222,64 @@ MATRIX: dict[str, Row] = {
         _all(200, anonymous=401, other_manager=404, operator=404),
         kwargs=lambda o: {"pk": o["points"].pk},
     ),
+    "clients:correction_create": Row(OWN_CORRECTIONS, kwargs=lambda o: {"pk": o["client"].pk}),
+    "clients:my_corrections": Row(OWN_CORRECTIONS),
+    "clients:correction_queue": Row(QUEUE),
+    # An empty decision is refused by the service and reported on the queue page.
+    "clients:correction_resolve": Row(
+        _all(403, anonymous=302, operator=302, admin=302),
+        method="post",
+        kwargs=lambda o: {"pk": o["correction"].pk},
+    ),
+    "clients:data_subject": Row(ADMIN_ONLY, kwargs=lambda o: {"pk": o["client"].pk}),
+    "clients:person_export": Row(
+        _all(403, anonymous=302, admin=200),
+        method="post",
+        kwargs=lambda o: {"kind": "contact", "pk": o["contact"].pk, "file_format": "json"},
+    ),
+    "clients:person_erase": Row(
+        _all(403, anonymous=302, admin=302),
+        method="post",
+        kwargs=lambda o: {"kind": "contact", "pk": o["contact"].pk},
+    ),
+    "clients:segment_list": Row(SEGMENTS),
+    "clients:segment_create": Row(SEGMENTS),
+    "clients:segment_detail": Row(OWN_SEGMENT, kwargs=lambda o: {"pk": o["segment"].pk}),
+    "clients:segment_export": Row(
+        OWN_SEGMENT, method="post", kwargs=lambda o: {"pk": o["segment"].pk}
+    ),
+    "clients:campaign_create": Row(
+        _all(422, anonymous=302, operator=403, other_manager=404),
+        method="post",
+        kwargs=lambda o: {"pk": o["segment"].pk},
+    ),
+    "clients:campaign_detail": Row(OWN_SEGMENT, kwargs=lambda o: {"pk": o["campaign"].pk}),
+    "clients:campaign_start": Row(
+        _all(302, operator=403, other_manager=404),
+        method="post",
+        kwargs=lambda o: {"pk": o["campaign"].pk},
+    ),
+    # Public: the signed link in campaign e-mails.
+    "unsubscribe": Row(_all(200), kwargs=lambda o: {"token": o["unsubscribe_token"]}),
+    "api:correction-request-list": Row(API_READ),
+    "api:correction-request-detail": Row(
+        _all(200, anonymous=401, other_manager=404, supervisor=404),
+        kwargs=lambda o: {"pk": o["correction"].pk},
+    ),
+    "api:correction-request-resolve": Row(
+        _all(403, anonymous=401, operator=400, admin=400),
+        method="post",
+        kwargs=lambda o: {"pk": o["correction"].pk},
+    ),
+    "api:segment-list": Row(API_SEGMENTS),
+    "api:segment-detail": Row(API_OWN_SEGMENT, kwargs=lambda o: {"pk": o["segment"].pk}),
+    "api:segment-report": Row(API_OWN_SEGMENT, kwargs=lambda o: {"pk": o["segment"].pk}),
+    "api:campaign-list": Row(API_SEGMENTS),
+    "api:campaign-detail": Row(API_OWN_SEGMENT, kwargs=lambda o: {"pk": o["campaign"].pk}),
+    "api:campaign-recipients": Row(API_OWN_SEGMENT, kwargs=lambda o: {"pk": o["campaign"].pk}),
+    "api:campaign-send": Row(
+        API_OWN_SEGMENT, method="post", kwargs=lambda o: {"pk": o["campaign"].pk}
+    ),
 }
 
 
@@ -243,7 +314,14 @@ def test_matrix_lists_no_url_that_does_not_exist():
 @pytest.fixture
 def objects(manager, other_manager):
     client = ClientFactory(responsible_manager=manager)
+    segment = segment_create(actor=manager, name="Mine")
     return {
+        "correction": CorrectionRequest.objects.create(
+            client=client, field="phone", proposed_value="+74950000000", requested_by=manager
+        ),
+        "segment": segment,
+        "campaign": campaign_create(actor=manager, segment=segment, subject="S", body="B"),
+        "unsubscribe_token": unsubscribe_token(EmailFactory(client=client)),
         "client": client,
         "other_client": ClientFactory(responsible_manager=other_manager),
         "contact": ContactPersonFactory(client=client),

@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clients.models import (
+    Campaign,
+    CampaignRecipient,
     Client,
     ClientTransfer,
     ContactPerson,
+    CorrectionRequest,
     Deal,
     DealStage,
     DealStageChange,
@@ -23,6 +26,7 @@ from clients.models import (
     LeadSource,
     Phone,
     PointsEntry,
+    Segment,
     TransferRule,
 )
 from clients.services import PERSONAL_FIELDS, WORK_FIELDS, ContactData
@@ -506,4 +510,162 @@ class PointsEntrySerializer(serializers.ModelSerializer):
             "deal",
             "created_at",
         ]
+        read_only_fields = fields
+
+
+# Correction requests, segments, campaigns -----------------------------------------------------
+
+
+class CorrectionRequestSerializer(serializers.ModelSerializer):
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "field",
+            "current_value",
+            "proposed_value",
+            "comment",
+            "status",
+            "requested_by",
+            "created_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+        ]
+        read_only_fields = fields
+
+
+class CorrectionRequestCreateSerializer(StrictSerializerMixin, serializers.Serializer):
+    client = serializers.PrimaryKeyRelatedField(
+        label=_("client"),
+        queryset=Client.objects.none(),
+        error_messages={"does_not_exist": _("No client with id {pk_value}.")},
+    )
+    field = serializers.ChoiceField(
+        label=_("what is wrong"), choices=CorrectionRequest.Field.choices
+    )
+    current_value = serializers.CharField(
+        label=_("current value"), max_length=255, required=False, allow_blank=True
+    )
+    proposed_value = serializers.CharField(label=_("proposed value"), max_length=255)
+    comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["client"].queryset = Client.objects.visible_to(request.user)
+
+
+class CorrectionResolveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        label=_("decision"),
+        choices=CorrectionRequest.Status.choices,
+        help_text=_("done or rejected."),
+    )
+    note = serializers.CharField(
+        label=_("note"), required=False, allow_blank=True, help_text=_("Required to reject.")
+    )
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = [
+            "id",
+            "name",
+            "created_by",
+            "team",
+            "created_at",
+            "manager",
+            "status",
+            "lead_source",
+            "no_contact_days",
+            "has_bought",
+        ]
+        read_only_fields = fields
+
+
+class SegmentCreateSerializer(StrictSerializerMixin, serializers.Serializer):
+    name = serializers.CharField(label=_("name"), max_length=150)
+    manager = serializers.PrimaryKeyRelatedField(
+        label=_("responsible manager"),
+        queryset=User.objects.active_managers(),
+        required=False,
+        allow_null=True,
+    )
+    status = serializers.ChoiceField(
+        label=_("client status"), choices=Client.Status.choices, required=False, allow_blank=True
+    )
+    lead_source = serializers.PrimaryKeyRelatedField(
+        label=_("lead source"), queryset=LeadSource.objects.all(), required=False, allow_null=True
+    )
+    no_contact_days = serializers.IntegerField(
+        label=_("last contact more than N days ago"), min_value=0, required=False, allow_null=True
+    )
+    has_bought = serializers.BooleanField(
+        label=_("has bought"), required=False, allow_null=True, default=None
+    )
+
+
+class SegmentReachSerializer(serializers.Serializer):
+    clients = serializers.IntegerField()
+    emails = serializers.IntegerField(help_text=_("Consented e-mail addresses."))
+    phones = serializers.IntegerField(help_text=_("Consented phone numbers."))
+
+
+class UnreachedSerializer(serializers.Serializer):
+    manager_id = serializers.IntegerField(allow_null=True)
+    manager = serializers.CharField()
+    clients = serializers.IntegerField()
+    unreached = serializers.IntegerField()
+    no_email = serializers.IntegerField()
+    no_consent = serializers.IntegerField()
+    no_phone = serializers.IntegerField()
+
+
+class SegmentReportSerializer(serializers.Serializer):
+    reach = SegmentReachSerializer()
+    unreached_by_manager = UnreachedSerializer(many=True)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "segment",
+            "subject",
+            "body",
+            "status",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CampaignCreateSerializer(StrictSerializerMixin, serializers.Serializer):
+    segment = serializers.PrimaryKeyRelatedField(
+        label=_("segment"), queryset=Segment.objects.none()
+    )
+    subject = serializers.CharField(label=_("subject"), max_length=200)
+    body = serializers.CharField(label=_("text"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["segment"].queryset = Segment.objects.visible_to(request.user)
+
+
+class CampaignRecipientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignRecipient
+        fields = ["id", "address", "client", "status", "sent_at", "error"]
         read_only_fields = fields

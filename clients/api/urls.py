@@ -1,13 +1,16 @@
 from rest_framework.routers import SimpleRouter
 
 from clients.api.views import (
+    CampaignViewSet,
     ClientTransferViewSet,
     ClientViewSet,
     ContactPersonViewSet,
+    CorrectionRequestViewSet,
     DealStageChangeViewSet,
     DealStageViewSet,
     DealViewSet,
     PointsEntryViewSet,
+    SegmentViewSet,
     TransferEligibilityViewSet,
 )
 
@@ -20,5 +23,8 @@ router.register("deal-stage-changes", DealStageChangeViewSet, basename="deal-sta
 router.register("client-transfers", ClientTransferViewSet, basename="client-transfer")
 router.register("transfer-eligibility", TransferEligibilityViewSet, basename="transfer-eligibility")
 router.register("points", PointsEntryViewSet, basename="points-entry")
+router.register("correction-requests", CorrectionRequestViewSet, basename="correction-request")
+router.register("segments", SegmentViewSet, basename="segment")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = router.urls

@@ -21,6 +21,9 @@ from rest_framework.serializers import BaseSerializer
 
 from clients.api.serializers import (
     CONTACT_DATA_FIELDS,
+    CampaignCreateSerializer,
+    CampaignRecipientSerializer,
+    CampaignSerializer,
     ClientCreateSerializer,
     ClientSerializer,
     ClientTransferBulkSerializer,
@@ -31,6 +34,9 @@ from clients.api.serializers import (
     ContactDataSerializer,
     ContactPersonCreateSerializer,
     ContactPersonSerializer,
+    CorrectionRequestCreateSerializer,
+    CorrectionRequestSerializer,
+    CorrectionResolveSerializer,
     DealCreateSerializer,
     DealSerializer,
     DealStageChangeSerializer,
@@ -39,40 +45,56 @@ from clients.api.serializers import (
     DealUpdateSerializer,
     ManagerClientCreateSerializer,
     PointsEntrySerializer,
+    SegmentCreateSerializer,
+    SegmentReportSerializer,
+    SegmentSerializer,
     TransferEligibilitySerializer,
 )
 from clients.filters import (
     ClientFilter,
     ClientTransferFilter,
+    CorrectionRequestFilter,
     DealFilter,
     DealStageChangeFilter,
     PointsEntryFilter,
 )
 from clients.models import (
+    Campaign,
     Client,
     ClientTransfer,
     ContactPerson,
+    CorrectionRequest,
     Deal,
     DealStage,
     DealStageChange,
     PointsEntry,
+    Segment,
     personal_data_q,
 )
 from clients.selectors import active_transfer_rules, attach_transfer_reasons, transfer_candidates
 from clients.services import (
     DuplicateContactError,
+    campaign_create,
+    campaign_start,
     client_create,
     client_transfer,
     client_update,
     clients_transfer_bulk,
     contact_person_create,
+    correction_request_create,
+    correction_request_resolve,
     deal_create,
     deal_move_stage,
     deal_update,
     may_change_deal,
+    personal_data_viewed,
+    segment_create,
+    segment_reach,
+    segment_unreached_by_manager,
 )
 from crm_project.core.api.errors import DetailedValidationError, django_validation_to_drf
 from crm_project.core.api.viewsets import ApiViewSetMixin
+from crm_project.core.audit import request_ip
 from crm_project.core.capabilities import Capability, has_capability
 
 
@@ -165,6 +187,14 @@ class ClientViewSet(
         with service_errors(request, nest_under="primary_contact"):
             client = client_create(actor=request.user, primary_contact=contact, **values)
         return Response(self._read(client), status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        client = self.get_object()
+        if client.has_personal_data_access:
+            personal_data_viewed(
+                actor=request.user, client=client, via="api", ip_address=request_ip(request)
+            )
+        return Response(self.get_serializer(client).data)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         client = self.get_object()
@@ -461,3 +491,183 @@ class PointsEntryViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return PointsEntry.objects.none()
         return PointsEntry.objects.visible_to(self.request.user).select_related("user", "client")
+
+
+# Correction requests, segments, campaigns -----------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=CorrectionRequestCreateSerializer,
+        responses={201: CorrectionRequestSerializer},
+        description=gettext_lazy(
+            "A manager asks the operators to correct a client's personal data; he sees his own "
+            "requests, operators the whole queue."
+        ),
+    ),
+    resolve=extend_schema(
+        request=CorrectionResolveSerializer,
+        responses=CorrectionRequestSerializer,
+        summary=gettext_lazy("Resolve a correction request (operators)"),
+    ),
+)
+class CorrectionRequestViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = CorrectionRequestFilter
+    required_capabilities = {
+        "default": Capability.VIEW_CLIENT_BASE,
+        "create": Capability.REQUEST_CORRECTION,
+        "resolve": Capability.RESOLVE_CORRECTIONS,
+    }
+
+    def get_queryset(self) -> models.QuerySet[CorrectionRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return CorrectionRequest.objects.none()
+        return CorrectionRequest.objects.visible_to(self.request.user).select_related("client")
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return {
+            "create": CorrectionRequestCreateSerializer,
+            "resolve": CorrectionResolveSerializer,
+        }.get(self.action, CorrectionRequestSerializer)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            correction = correction_request_create(
+                actor=request.user, ip_address=request_ip(request), **serializer.validated_data
+            )
+        body = CorrectionRequestSerializer(correction).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        correction = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            correction = correction_request_resolve(
+                actor=request.user,
+                request=correction,
+                ip_address=request_ip(request),
+                **serializer.validated_data,
+            )
+        return Response(CorrectionRequestSerializer(correction).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=SegmentCreateSerializer,
+        responses={201: SegmentSerializer},
+        description=gettext_lazy(
+            "A segment selects among the clients the author sees in full: a manager's own, a "
+            "supervisor's team's."
+        ),
+    ),
+    report=extend_schema(
+        responses=SegmentReportSerializer,
+        summary=gettext_lazy("Reach (consented only) and the unreached clients per manager"),
+    ),
+)
+class SegmentViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    filter_backends: list = []
+    required_capabilities = {"default": Capability.BUILD_SEGMENTS}
+
+    def get_queryset(self) -> models.QuerySet[Segment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Segment.objects.none()
+        return Segment.objects.visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return {
+            "create": SegmentCreateSerializer,
+            "report": SegmentReportSerializer,
+        }.get(self.action, SegmentSerializer)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            segment = segment_create(actor=request.user, **serializer.validated_data)
+        return Response(SegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        segment = self.get_object()
+        reach = segment_reach(segment)
+        body = {
+            "reach": {"clients": reach.clients, "emails": reach.emails, "phones": reach.phones},
+            "unreached_by_manager": segment_unreached_by_manager(segment),
+        }
+        return Response(SegmentReportSerializer(body).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=CampaignCreateSerializer,
+        responses={201: CampaignSerializer},
+        description=gettext_lazy("A draft; POST …/send/ starts sending to consented addresses."),
+    ),
+    send=extend_schema(
+        request=None,
+        responses=CampaignSerializer,
+        summary=gettext_lazy("Start sending the campaign"),
+    ),
+    recipients=extend_schema(
+        responses=CampaignRecipientSerializer(many=True),
+        summary=gettext_lazy("Delivery status per recipient"),
+    ),
+)
+class CampaignViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    filter_backends: list = []
+    required_capabilities = {"default": Capability.BUILD_SEGMENTS}
+
+    def get_queryset(self) -> models.QuerySet[Campaign]:
+        if getattr(self, "swagger_fake_view", False):
+            return Campaign.objects.none()
+        return Campaign.objects.visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return {
+            "create": CampaignCreateSerializer,
+            "recipients": CampaignRecipientSerializer,
+        }.get(self.action, CampaignSerializer)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            campaign = campaign_create(
+                actor=request.user, ip_address=request_ip(request), **serializer.validated_data
+            )
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str | None = None) -> Response:
+        campaign = self.get_object()
+        with service_errors(request):
+            campaign = campaign_start(
+                actor=request.user, campaign=campaign, ip_address=request_ip(request)
+            )
+        return Response(CampaignSerializer(campaign).data)
+
+    @action(detail=True, methods=["get"])
+    def recipients(self, request: Request, pk: str | None = None) -> Response:
+        campaign = self.get_object()
+        page = self.paginate_queryset(campaign.recipients.all())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

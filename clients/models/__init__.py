@@ -21,10 +21,14 @@ from clients.models.deals import (
     DealStage,
     DealStageChange,
 )
+from clients.models.mailings import Campaign, CampaignRecipient, Segment
 from clients.models.points import PointsEntry
+from clients.models.privacy import CorrectionRequest, PostalAddress
 from clients.models.transfers import ClientTransfer, ManagerLeaving, TransferRule
 
 __all__ = [
+    "Campaign",
+    "CampaignRecipient",
     "Client",
     "ClientQuerySet",
     "ClientTransfer",
@@ -32,6 +36,7 @@ __all__ = [
     "ConsentSource",
     "ContactChannel",
     "ContactPerson",
+    "CorrectionRequest",
     "Currency",
     "Deal",
     "DealQuerySet",
@@ -43,6 +48,8 @@ __all__ = [
     "ManagerLeaving",
     "Phone",
     "PointsEntry",
+    "PostalAddress",
+    "Segment",
     "TransferRule",
     "as_boolean",
     "personal_data_q",

@@ -35,9 +35,14 @@ from crm_project.core.views import (
     HtmxPartialMixin,
     KeysetPaginationMixin,
     add_bootstrap_classes,
+    applied_hidden_filters,
     offer_any_yes_no,
 )
 from interactions.views.my_day import COUNTERS_CHANGED, capability_required
+
+# DealFilter fields the list's form shows; any other filter a link applied is named above the
+# results and kept as a hidden input (crm_project.core.views.applied_hidden_filters).
+DEAL_FORM_FIELDS = {"q", "stage", "state", "manager", "overdue", "scope"}
 
 # Input ------------------------------------------------------------------------------------------
 
@@ -127,6 +132,7 @@ class DealListView(CapabilityRequiredMixin, HtmxPartialMixin, KeysetPaginationMi
         context.update(
             self.paginate_keyset(deal_filter.qs),
             filter=deal_filter,
+            hidden_filters=applied_hidden_filters(deal_filter, shown=DEAL_FORM_FIELDS),
             scope=self.request.GET.get("scope", ""),
         )
         return context

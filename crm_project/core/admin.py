@@ -9,8 +9,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Searchable and read-only: the audit trail is append-only everywhere."""
 
     list_display = ["created_at", "actor", "action", "object_type", "object_repr", "ip_address"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["action", "object_repr", "object_id", "actor__username"]
+    list_filter = ["action", "object_type", "actor__role"]
+    search_fields = ["action", "object_repr", "object_id", "actor__username", "ip_address"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
     show_full_result_count = False

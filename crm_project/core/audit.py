@@ -42,6 +42,15 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def request_ip(request: Any) -> str | None:
+    """Where a request came from, for the audit trail ("from where").
+
+    REMOTE_ADDR as the WSGI server saw it: behind a reverse proxy that server is the proxy,
+    which is configured to pass the client's address on (gunicorn --forwarded-allow-ips).
+    """
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def audit_record(
     *,
     actor: Any,

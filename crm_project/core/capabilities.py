@@ -34,6 +34,11 @@ class Capability(StrEnum):
     MANAGE_DEALS_OF_TEAM = "manage_deals_of_team"
     VIEW_OWN_POINTS = "view_own_points"
     VIEW_TEAM_POINTS = "view_team_points"
+    REQUEST_CORRECTION = "request_correction"
+    RESOLVE_CORRECTIONS = "resolve_corrections"
+    VIEW_CLIENT_HISTORY = "view_client_history"
+    BUILD_SEGMENTS = "build_segments"
+    HANDLE_DATA_SUBJECT_REQUESTS = "handle_data_subject_requests"
 
 
 _MANAGER = {
@@ -45,6 +50,10 @@ _MANAGER = {
     Capability.VIEW_OWN_PLAN,
     Capability.WORK_ON_DEALS,
     Capability.VIEW_OWN_POINTS,
+    # Personal data is the operators': a manager asks them to correct it.
+    Capability.REQUEST_CORRECTION,
+    # Mailing lists over his own clients (a supervisor's: over his team's).
+    Capability.BUILD_SEGMENTS,
 }
 _SUPERVISOR = _MANAGER | {
     Capability.VIEW_TEAM_PERSONAL_DATA,
@@ -53,6 +62,7 @@ _SUPERVISOR = _MANAGER | {
     Capability.MANAGE_PLANS,
     Capability.MANAGE_DEALS_OF_TEAM,
     Capability.VIEW_TEAM_POINTS,
+    Capability.VIEW_CLIENT_HISTORY,
 }
 _OPERATOR = {
     Capability.VIEW_CLIENT_BASE,
@@ -60,6 +70,7 @@ _OPERATOR = {
     Capability.EDIT_PERSONAL_DATA,
     Capability.VIEW_ALL_PERSONAL_DATA,
     Capability.USE_OPERATOR_ADMIN,
+    Capability.RESOLVE_CORRECTIONS,
     # Operators enter clients too, and earn the primary-contact credit for it.
     Capability.VIEW_OWN_POINTS,
 }

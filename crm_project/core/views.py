@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -58,6 +59,35 @@ def mask_unknown_callers(interactions: list[Interaction]) -> list[Interaction]:
 def offer_any_yes_no(field: forms.Field) -> None:
     """A yes/no filter reads "any / yes / no" rather than Django's "unknown / yes / no"."""
     field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def applied_hidden_filters(
+    list_filter: django_filters.FilterSet, *, shown: set[str]
+) -> list[dict[str, Any]]:
+    """The filters a link applied that the form does not show (a report figure, a counter).
+
+    Listed above the results so whoever followed a figure sees which set it is, and carried
+    as hidden inputs so changing a visible filter keeps them.
+    """
+    form = list_filter.form
+    applied = []
+    for name, bound in ((name, form[name]) for name in form.fields):
+        if name in shown or not list_filter.data.get(name):
+            continue
+        applied.append(
+            {
+                "label": bound.label,
+                "values": list_filter.data.getlist(name),
+                "name": name,
+                "display": ", ".join(_display(bound, list_filter.data.getlist(name))),
+            }
+        )
+    return applied
+
+
+def _display(bound: forms.BoundField, values: list[str]) -> list[str]:
+    choices = dict((str(key), label) for key, label in getattr(bound.field, "choices", ()) or ())
+    return [str(choices.get(value, value)) for value in values]
 
 
 class CapabilityRequiredMixin(AccessMixin):

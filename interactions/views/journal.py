@@ -13,6 +13,7 @@ from crm_project.core.views import (
     HtmxPartialMixin,
     KeysetPaginationMixin,
     add_bootstrap_classes,
+    applied_hidden_filters,
     mask_unknown_callers,
 )
 from interactions.filters import InteractionFilter
@@ -22,33 +23,6 @@ from interactions.models import Interaction
 # (the client card links to ?client=<id>) because a select of the whole base would not scale.
 FORM_FIELDS = ("direction", "status", "manager", "source", "phone")
 SHOWN_ELSEWHERE = {*FORM_FIELDS, "kind", "client"}
-
-
-def applied_hidden_filters(journal_filter: InteractionFilter) -> list[dict[str, Any]]:
-    """The filters a link applied that the form does not show (a report figure, a counter).
-
-    Listed above the results so whoever followed a figure sees which set it is, and carried
-    as hidden inputs so changing a visible filter keeps them.
-    """
-    form = journal_filter.form
-    applied = []
-    for name, bound in ((name, form[name]) for name in form.fields):
-        if name in SHOWN_ELSEWHERE or not journal_filter.data.get(name):
-            continue
-        applied.append(
-            {
-                "label": bound.label,
-                "values": journal_filter.data.getlist(name),
-                "name": name,
-                "display": ", ".join(_display(bound, journal_filter.data.getlist(name))),
-            }
-        )
-    return applied
-
-
-def _display(bound: forms.BoundField, values: list[str]) -> list[str]:
-    choices = dict((str(key), label) for key, label in getattr(bound.field, "choices", ()) or ())
-    return [str(choices.get(value, value)) for value in values]
 
 
 class InteractionListView(
@@ -78,7 +52,7 @@ class InteractionListView(
             page,
             filter=journal_filter,
             form_fields=[journal_filter.form[name] for name in FORM_FIELDS],
-            hidden_filters=applied_hidden_filters(journal_filter),
+            hidden_filters=applied_hidden_filters(journal_filter, shown=SHOWN_ELSEWHERE),
             filtered_client=journal_filter.form.cleaned_data.get("client")
             if journal_filter.is_valid()
             else None,

@@ -1,12 +1,18 @@
 """The supervisor's reports, one module a report; importing this package registers them all.
 
-Issue 5 (deals) adds its report here: a module `deals.py` that calls `register()` with the key
-"deals" (stage funnel, overdue stages, won/lost, primary-contact points), imported below, and
-fills the two hooks `fulfilment.deals_closed_by_manager_and_month` and
-`lead_sources.won_deals_by_source`.
+The deals report (issue 5) is `deals.py`, registered under "deals"; it also fills the won deals of
+`lead_sources` and the deals closed of `fulfilment`, all from reports.selectors.won_deals.
 """
 
-from reports.builders import activity, calls, comparison, fulfilment, lead_sources, quality
+from reports.builders import (
+    activity,
+    calls,
+    comparison,
+    deals,
+    fulfilment,
+    lead_sources,
+    quality,
+)
 from reports.builders.base import (
     REGISTRY,
     Figure,
@@ -34,6 +40,7 @@ __all__ = [
     "activity",
     "calls",
     "comparison",
+    "deals",
     "fulfilment",
     "lead_sources",
     "quality",

@@ -216,6 +216,10 @@ class Section:
     rows: tuple[Row, ...]
     note: str = ""
     chart_column: int | None = None  # index into a row's cells drawn as bars
+    # How the section is drawn (reports.builders.charts): "" (bars of chart_column, if set),
+    # "stacked", "progress" or "funnel", over the cells at `chart_columns`.
+    chart_kind: str = ""
+    chart_columns: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -225,6 +229,8 @@ class Section:
             "rows": [row.as_dict() for row in self.rows],
             "note": self.note,
             "chart_column": self.chart_column,
+            "chart_kind": self.chart_kind,
+            "chart_columns": list(self.chart_columns),
         }
 
     @classmethod
@@ -236,6 +242,8 @@ class Section:
             rows=tuple(Row.from_dict(row) for row in data.get("rows", [])),
             note=data.get("note", ""),
             chart_column=data.get("chart_column"),
+            chart_kind=data.get("chart_kind", ""),
+            chart_columns=tuple(data.get("chart_columns", ())),
         )
 
     def chart(self) -> list[tuple[str, int, int]]:
@@ -249,6 +257,12 @@ class Section:
         ]
         largest = max((value for _label, value in values), default=0) or 1
         return [(label, value, round(value * 100 / largest)) for label, value in values]
+
+    def svg(self) -> Any:
+        """The section's chart as SVG shapes (reports.builders.charts.Chart), or None."""
+        from reports.builders.charts import chart_for
+
+        return chart_for(self)
 
 
 @dataclass(frozen=True)
@@ -298,6 +312,16 @@ def journal_link(**query: Any) -> str:
 
 def clients_link(**query: Any) -> str:
     return _link("clients:list", query)
+
+
+def deals_link(**query: Any) -> str:
+    """The deal list filtered by `query` (clients.filters.DealFilter)."""
+    return _link("clients:deal_list", query)
+
+
+def points_link(**query: Any) -> str:
+    """The points page filtered by `query` (clients.filters.PointsEntryFilter)."""
+    return _link("clients:points", query)
 
 
 def _link(url_name: str, query: dict[str, Any]) -> str:

@@ -154,6 +154,7 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
             columns=(_("Day"), *columns),
             rows=tuple(_per(period, scope, TruncDate, datetime.timedelta(days=1))),
             chart_column=2,
+            chart_kind="columns",
         ),
         Section(
             key="per_week",
@@ -161,6 +162,7 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
             columns=(_("Week from"), *columns),
             rows=tuple(_per(period, scope, TruncWeek, datetime.timedelta(days=7))),
             chart_column=2,
+            chart_kind="columns",
         ),
     ]
 

@@ -28,16 +28,38 @@ from reports.builders.base import (
     register,
 )
 from reports.models import Plan
+from reports.selectors import deals_closed_url, won_deals
 
 
 def deals_closed_by_manager_and_month(
     scope: Scope, months: list[datetime.date], period: Period
-) -> dict[tuple[int, datetime.date], Figure] | None:
-    """Hook for issue 5 (deals): {(manager id, month): Figure(deals closed, link to the deals)}.
+) -> dict[tuple[int, datetime.date], Figure]:
+    """{(manager id, month): Figure(deals closed, link to them)}: one grouped query.
 
-    None until deals exist: the report then shows the deals target without a done figure.
+    The same set as the plan counter (reports.selectors.won_deals) and the same link.
     """
-    return None
+    start = day_start(months[0], period.zone)
+    end = day_start(next_month(months[-1]), period.zone)
+    counts = {
+        (row["manager_id"], row["month"].date()): row["total"]
+        for row in won_deals(start, end)
+        .filter(manager_id__in=scope.manager_ids)
+        .annotate(month=TruncMonth("closed_at", tzinfo=period.zone))
+        .values("manager_id", "month")
+        .annotate(total=Count("pk"))
+        .order_by()
+    }
+    figures = {}
+    for month in months:
+        bounds = {
+            "start": day_start(month, period.zone),
+            "end": day_start(next_month(month), period.zone),
+        }
+        for manager in scope.managers:
+            figures[(manager.pk, month)] = Figure(
+                counts.get((manager.pk, month), 0), deals_closed_url(manager=manager, **bounds)
+            )
+    return figures
 
 
 def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Section]:
@@ -76,10 +98,11 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
             contacts = figures.get("contacts", 0)
             meetings = figures.get("meetings", 0)
             contacts_target = plan.contacts_target if plan else 0
+            deals_target = plan.deals_target if plan else 0
             meetings_target = plan.meetings_target if plan else 0
             contacts_url = journal_link(counter=CONTACTS_TAKEN, **link)
             meetings_url = journal_link(counter=MEETINGS_HELD, **link)
-            deals_done = deals.get((manager.pk, month)) if deals is not None else None
+            deals_done = deals[(manager.pk, month)]
             rows.append(
                 Row(
                     label=f"{date_format(month, 'YEAR_MONTH_FORMAT')} · {manager}",
@@ -90,8 +113,13 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
                         Figure(meetings, meetings_url),
                         Figure(meetings_target, plans_url),
                         Figure(percent(meetings, meetings_target), meetings_url, count=meetings),
-                        deals_done or Figure(None),
-                        Figure(plan.deals_target if plan else 0, plans_url),
+                        deals_done,
+                        Figure(deals_target, plans_url),
+                        Figure(
+                            percent(deals_done.value, deals_target),
+                            deals_done.url,
+                            count=deals_done.value,
+                        ),
                     ),
                 )
             )
@@ -111,12 +139,16 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
                 _("Meetings, % of plan"),
                 _("Deals closed"),
                 _("Deals planned"),
+                # xgettext:no-python-format
+                _("Deals, % of plan"),
             ),
             rows=tuple(rows),
             note=_(
-                "Whole calendar months the period touches. Deals closed appear once deals are "
-                "recorded in the CRM."
+                "Whole calendar months the period touches; deals closed are the deals won in "
+                "the month."
             ),
+            chart_kind="progress",
+            chart_columns=(0, 1, 3, 4, 6, 7),
         )
     ]
 

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.models import Client, LeadSource
+from clients.models import Client, Deal, LeadSource
 from interactions.models import Interaction
 from interactions.selectors import CONTACTS_TAKEN, contacts_taken
 from reports.builders.base import (
@@ -18,19 +18,43 @@ from reports.builders.base import (
     Scope,
     Section,
     clients_link,
+    deals_link,
     journal_link,
     register,
 )
+from reports.selectors import won_deals
 
 NO_SOURCE = None
 
 
-def won_deals_by_source(period: Period, scope: Scope) -> dict[int | None, Figure] | None:
-    """Hook for issue 5 (deals): {lead source id or None: Figure(won deals, link to them)}.
+def won_deals_by_source(period: Period, scope: Scope) -> dict[int | None, Figure]:
+    """{lead source id or None: Figure(won deals, link to them)} for every source.
 
-    None until deals exist: the report then has no won-deals column.
+    Deals won in the period (reports.selectors.won_deals, the plan's "deals closed") by the
+    managers of the report, by the lead source of the deal's client.
     """
-    return None
+    ids = scope.manager_ids
+    won = dict(
+        won_deals(period.start, period.end)
+        .filter(manager_id__in=ids)
+        .values_list("client__lead_source_id")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    query = {
+        "managers": ids,
+        "state": Deal.State.WON.value,
+        "closed_after": period.start,
+        "closed_before": period.end,
+    }
+    figures: dict[int | None, Figure] = {
+        NO_SOURCE: Figure(won.get(NO_SOURCE, 0), deals_link(**query, has_lead_source="false"))
+    }
+    for source_id in LeadSource.objects.values_list("pk", flat=True):
+        figures[source_id] = Figure(
+            won.get(source_id, 0), deals_link(**query, lead_source=source_id)
+        )
+    return figures
 
 
 def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Section]:
@@ -59,7 +83,8 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
     rows = []
     for source in sources:
         source_id = source.pk if source else NO_SOURCE
-        if source is not None and not source.is_active and source_id not in entered:
+        has_won = bool(won[source_id].value) if source_id in won else False
+        if source is not None and not source.is_active and source_id not in entered and not has_won:
             continue
         by_source = {"lead_source": source_id} if source else {"has_lead_source": "false"}
         clients_query = {
@@ -79,12 +104,14 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
             Figure(entered.get(source_id, 0), clients_link(**clients_query)),
             Figure(contacts.get(source_id, 0), journal_link(**journal_query)),
         ]
-        if won is not None:
-            cells.append(won.get(source_id, Figure(0)))
+        cells.append(won.get(source_id, Figure(0)))
         rows.append(Row(label=str(source) if source else _("No source"), cells=tuple(cells)))
-    columns = [_("Lead source"), _("Clients entered"), _("Contacts taken with them")]
-    if won is not None:
-        columns.append(_("Won deals"))
+    columns = [
+        _("Lead source"),
+        _("Clients entered"),
+        _("Contacts taken with them"),
+        _("Won deals"),
+    ]
     return [
         Section(
             key="lead_sources",
@@ -93,7 +120,8 @@ def build(period: Period, scope: Scope, parameters: ReportParameters) -> list[Se
             rows=tuple(rows) if ids else (),
             note=_(
                 "Clients entered in the period whose responsible manager is in the report; "
-                "contacts taken in the period with clients of each source."
+                "contacts taken in the period with clients of each source; deals won in the "
+                "period with clients of each source."
             ),
         )
     ]
@@ -104,7 +132,8 @@ LEAD_SOURCES = register(
         key="lead-sources",
         title=gettext_lazy("Lead sources"),
         description=gettext_lazy(
-            "Which advert or channel brought clients, and the contacts taken with them."
+            "Which advert or channel brought clients, the contacts taken with them and the "
+            "deals won."
         ),
         build_sections=build,
     )

@@ -30,6 +30,11 @@ EXPECTED = {
     C.MANAGE_DEALS_OF_TEAM: {"supervisor", "admin"},
     C.VIEW_OWN_POINTS: {"manager", "supervisor", "operator", "admin"},
     C.VIEW_TEAM_POINTS: {"supervisor", "admin"},
+    C.REQUEST_CORRECTION: {"manager", "supervisor", "admin"},
+    C.RESOLVE_CORRECTIONS: {"operator", "admin"},
+    C.VIEW_CLIENT_HISTORY: {"supervisor", "admin"},
+    C.BUILD_SEGMENTS: {"manager", "supervisor", "admin"},
+    C.HANDLE_DATA_SUBJECT_REQUESTS: {"admin"},
 }
 
 

@@ -136,3 +136,13 @@ def test_client_card_fetches_the_deals_panel(manager, own_client, login):
     panel = browser.get(reverse("clients:client_deals_panel", args=[own_client.pk]))
     assert "Pumps" in panel.content.decode()
     assert panel.context["may_open_deal"] is True
+
+
+def test_a_deal_list_opened_from_a_report_names_and_keeps_its_filters(supervisor, login):
+    url = reverse("clients:deal_list") + "?currency=EUR&closed_after=2026-01-01"
+
+    html = login(supervisor).get(url).content.decode()
+
+    assert 'data-testid="hidden-filters"' in html
+    assert 'name="currency" value="EUR"' in html
+    assert 'name="closed_after" value="2026-01-01"' in html

@@ -8,8 +8,8 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from clients.filters import ClientFilter
-from clients.models import Client
+from clients.filters import ClientFilter, DealFilter, PointsEntryFilter
+from clients.models import Client, Deal, PointsEntry
 from interactions.filters import InteractionFilter
 from interactions.models import Interaction
 
@@ -36,6 +36,10 @@ def records_behind(url: str) -> int:
         filterset = InteractionFilter(query, queryset=Interaction.objects.all())
     elif parts.path == reverse("clients:list"):
         filterset = ClientFilter(query, queryset=Client.objects.all())
+    elif parts.path == reverse("clients:deal_list"):
+        filterset = DealFilter(query, queryset=Deal.objects.all())
+    elif parts.path == reverse("clients:points"):
+        filterset = PointsEntryFilter(query, queryset=PointsEntry.objects.all())
     else:
         raise AssertionError(f"not a list of records: {url}")
     assert set(query) <= set(filterset.filters), f"unknown filters in {url}"

@@ -15,12 +15,12 @@ def report(browser, key="activity", **query):
     return browser.get(reverse("reports:detail", args=[key]), {**PERIOD, **query})
 
 
-def test_the_deals_report_is_left_for_issue_5():
-    assert "deals" not in REGISTRY
+def test_every_report_is_registered():
     assert set(REPORT_KEYS) == {
         "activity",
         "calls",
         "comparison",
+        "deals",
         "fulfilment",
         "lead-sources",
         "quality",

@@ -79,11 +79,18 @@ def test_lead_sources_count_clients_entered_and_contacts_taken(
     report = build("lead-sources", supervisor)
     rows = figures_of(report, "lead_sources")
 
-    assert rows["Radio advert"] == {"Clients entered": 2, "Contacts taken with them": 1}
-    assert rows["Exhibition"] == {"Clients entered": 0, "Contacts taken with them": 0}
+    assert rows["Radio advert"] == {
+        "Clients entered": 2,
+        "Contacts taken with them": 1,
+        "Won deals": 0,
+    }
+    assert rows["Exhibition"] == {
+        "Clients entered": 0,
+        "Contacts taken with them": 0,
+        "Won deals": 0,
+    }
     assert rows["No source"]["Clients entered"] == 1
-    assert "Won deals" not in report.sections[0].columns  # the hook of issue 5
-    assert assert_every_link_lists_its_figure(report) == 2 * len(rows)
+    assert assert_every_link_lists_its_figure(report) == 3 * len(rows)
 
 
 def test_plan_fulfilment_per_manager_and_month(build, supervisor, manager, statuses):

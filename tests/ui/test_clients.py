@@ -247,8 +247,9 @@ def test_client_detail_query_ceiling(
     browser = login(manager)
 
     # session, user, client, phones, e-mails, contacts, journal page, the journal's managers,
-    # the status picklist of the quick-log panel: the same with 1 row as with a full page.
-    with django_assert_max_num_queries(9):
+    # the status picklist of the quick-log panel, the audit entry for the unmasked view, the
+    # user's correction requests: the same with 1 row as with a full page.
+    with django_assert_max_num_queries(11):
         response = browser.get(own_client.get_absolute_url())
 
     assert len(response.context["journal"]) == count

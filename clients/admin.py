@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from clients import operator_admin
@@ -34,6 +35,8 @@ admin.site.register(CorrectionRequest, operator_admin.CorrectionRequestAdmin)
 
 @admin.register(DealStage)
 class DealStageAdmin(admin.ModelAdmin):
+    form = operator_admin.localized_names_form(forms.ModelForm)
+    exclude = ["name_translations"]
     list_display = ["name", "code", "position", "standard_days", "is_won", "is_lost", "is_active"]
     list_editable = ["position", "standard_days", "is_active"]
     ordering = ["position", "id"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -340,7 +341,54 @@ class PostalAddressAdmin(ServiceBackedAdmin):
     show_full_result_count = False
 
 
+class LocalizedNamesFormMixin:
+    """Edits a picklist's `name_translations` as one text box per language of LANGUAGES.
+
+    `name` stays the default language's; an empty box removes that language's name, and names
+    in languages no longer offered are kept.
+    """
+
+    instance: Any
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        translations = self.instance.name_translations or {}
+        for code in translated_language_codes():
+            self.initial.setdefault(f"name_{code}", translations.get(code, ""))  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        translations = dict(self.instance.name_translations or {})
+        for code in translated_language_codes():
+            if f"name_{code}" not in self.fields:  # type: ignore[attr-defined]
+                continue  # a form without the box (e.g. fields= narrowed) keeps the name
+            name = (cleaned.get(f"name_{code}") or "").strip()
+            if name:
+                translations[code] = name
+            else:
+                translations.pop(code, None)
+        self.instance.name_translations = translations
+        return cleaned
+
+
+def translated_language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def localized_names_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """`base` with a `name_<code>` field per language, labelled with the language's own name."""
+    fields = {
+        f"name_{code}": forms.CharField(label=f"{name} ({code})", max_length=100, required=False)
+        for code, name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+    return type(f"LocalizedNames{base.__name__}", (LocalizedNamesFormMixin, base), fields)
+
+
 class LeadSourceAdmin(ServiceBackedAdmin):
+    form = localized_names_form(PersonalDataForm)
+    exclude = ["name_translations"]
     list_display = ["name", "position", "is_active"]
     search_fields = ["name"]
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import (
     Client,
@@ -21,6 +22,7 @@ from clients.models import (
     TransferRule,
     as_boolean,
 )
+from clients.models.base import localized
 from crm_project.core import phones
 
 if TYPE_CHECKING:
@@ -93,6 +95,7 @@ def transfer_candidates(
     queryset = queryset.annotate(
         stuck_deal_title=Subquery(oldest_open.values("title")[:1]),
         stuck_deal_stage=Subquery(oldest_open.values("stage__name")[:1]),
+        stuck_deal_stage_translations=Subquery(oldest_open.values("stage__name_translations")[:1]),
         stuck_since=Subquery(oldest_open.values("stage_entered_at")[:1]),
         manager_leaves_on=Subquery(
             ManagerLeaving.objects.filter(manager=OuterRef("responsible_manager")).values(
@@ -132,17 +135,25 @@ def _reason(client: Client, rule: TransferRule, now: datetime.datetime) -> Trans
         days = _days_since(client.last_interaction_at or client.created_at, now)
         left = rule.days - days
         if client.last_interaction_at is None:
-            text = _("No interaction since the client was entered, %(days)s days ago") % {
-                "days": days
-            }
+            text = ngettext(
+                "No interaction since the client was entered, %(days)s day ago",
+                "No interaction since the client was entered, %(days)s days ago",
+                days,
+            ) % {"days": days}
         else:
-            text = _("No interaction for %(days)s days") % {"days": days}
+            text = ngettext(
+                "No interaction for %(days)s day", "No interaction for %(days)s days", days
+            ) % {"days": days}
     elif rule.kind == TransferRule.Kind.DEAL_STUCK:
         days = _days_since(client.stuck_since, now)
         left = rule.days - days
-        text = _("The deal “%(deal)s” has been in the stage “%(stage)s” for %(days)s days") % {
+        text = ngettext(
+            "The deal “%(deal)s” has been in the stage “%(stage)s” for %(days)s day",
+            "The deal “%(deal)s” has been in the stage “%(stage)s” for %(days)s days",
+            days,
+        ) % {
             "deal": client.stuck_deal_title,
-            "stage": client.stuck_deal_stage,
+            "stage": localized(client.stuck_deal_stage, client.stuck_deal_stage_translations),
             "days": days,
         }
     else:
@@ -157,7 +168,11 @@ def _reason(client: Client, rule: TransferRule, now: datetime.datetime) -> Trans
             "date": date_format(leaves_on, "SHORT_DATE_FORMAT") if leaves_on else "—"
         }
     if left > 0:
-        text = _("%(reason)s: eligible for transfer in %(days)s days (the rule: %(limit)s)") % {
+        text = ngettext(
+            "%(reason)s: eligible for transfer in %(days)s day (the rule: %(limit)s)",
+            "%(reason)s: eligible for transfer in %(days)s days (the rule: %(limit)s)",
+            left,
+        ) % {
             "reason": text,
             "days": left,
             "limit": rule,

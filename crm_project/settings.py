@@ -1,5 +1,6 @@
 """The CRM's only settings module: every value comes from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +60,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The policy in CONTENT_SECURITY_POLICY, relaxed for the few paths in CSP_RELAXED_PATHS.
+    "crm_project.core.csp.CrmCSPMiddleware",
+    # Last: turns a sign-in refused for a locked-out account or address into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm_project.urls"
@@ -98,16 +105,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: every user-facing string goes through gettext.
 LANGUAGE_CODE = env.get_str("LANGUAGE_CODE", "en") or "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("ru", _("Russian")),
+# Each language is offered under its own name, whatever the interface language is.
+# README "Languages" says how to add one: its catalogue in locale/<code>/, then a line here.
+ALL_LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("fr", "Français"),
+    ("az", "Azərbaycanca"),
+    ("hi", "हिन्दी"),
 ]
+LANGUAGES = ALL_LANGUAGES
+# Dates, times and decimal commas follow the active language (Django's format modules).
+# Thousands are grouped only where a figure is shown (the `money` and `number` filters of
+# core_format): grouping every number would also print ids in URLs and forms as "1 234".
+USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Europe/Moscow") or "UTC"
 USE_I18N = True
@@ -261,6 +283,51 @@ CSRF_COOKIE_SECURE = env.get_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): the CRM's own pages run only the app's own static files,
+# no inline script, style or event handler anywhere (behaviour hangs on data-* attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Pages we do not render ourselves get the same policy plus 'unsafe-inline' for what they need
+# (crm_project.core.csp): the Django admin and the operators' admin (/admin/, /operator/) put
+# style attributes in their widgets' markup (select2 autocompletes, the calendar and clock), and
+# drf-spectacular's Swagger UI (/api/docs/) ships an inline <style> and an inline start-up script.
+# Both are staff tools on our own origin, still confined to our own scripts' origin.
+CSP_RELAXED_PATHS: dict[str, dict[str, list[str]]] = {
+    "/admin/": {"style-src": ["'unsafe-inline'"]},
+    "/operator/": {"style-src": ["'unsafe-inline'"]},
+    "/api/docs/": {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]},
+}
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account, or
+# from one address, both are refused (HTTP 429, registration/locked_out.html) until
+# AXES_COOLOFF_TIME has passed since the lockout; a successful sign-in clears the account's
+# count. An administrator lifts a lockout at once: `manage.py axes_reset_username <name>`.
+AXES_VERBOSE = False  # no banner on every start-up and management command
+AXES_ENABLED = env.get_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+# A list of separate parameters: the account and the address are each counted on their own.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures during a lockout do not extend it: an attacker cannot keep the real user out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "crm_project.accounts.views.locked_out"
+# The address as the audit trail records it (REMOTE_ADDR; the proxy passes the client's on).
+AXES_CLIENT_IP_CALLABLE = "crm_project.core.audit.request_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin
 
+from clients.operator_admin import localized_names_form
 from interactions.models import Interaction, InteractionStatus
 
 
 @admin.register(InteractionStatus)
 class InteractionStatusAdmin(admin.ModelAdmin):
+    form = localized_names_form(forms.ModelForm)
+    exclude = ["name_translations"]
     list_display = [
         "name",
         "kind",

@@ -169,7 +169,7 @@ class CallForm(QuickLogForm):
         requires_result: set[str] = set()
         for kind in (Kind.OUTGOING_CALL, Kind.INCOMING_CALL):
             for status in self.statuses.get(kind, []):
-                choices.setdefault(status.code, status.name)
+                choices.setdefault(status.code, status.localized_name)
                 if status.requires_result:
                     requires_result.add(status.code)
         field = self.fields["status"]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.models.base import LocalizedNameMixin
 from crm_project.core.capabilities import Capability, has_capability
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class InteractionStatusQuerySet(models.QuerySet["InteractionStatus"]):
         return self.filter(kind=kind, is_active=True)
 
 
-class InteractionStatus(models.Model):
+class InteractionStatus(LocalizedNameMixin, models.Model):
     """The admin-editable status picklist, one ordered list per interaction kind."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -79,7 +80,7 @@ class InteractionStatus(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class InteractionQuerySet(models.QuerySet["Interaction"]):

@@ -30,14 +30,19 @@ def _validate_status(kind: str, status: InteractionStatus | None, result: str) -
             {
                 "status": [
                     _("“%(status)s” is not a status of this kind of interaction.")
-                    % {"status": status.name}
+                    % {"status": status.localized_name}
                 ]
             },
             code="invalid_status",
         )
     if status.requires_result and not result.strip():
         raise ValidationError(
-            {"result": [_("The status “%(status)s” needs the result.") % {"status": status.name}]},
+            {
+                "result": [
+                    _("The status “%(status)s” needs the result.")
+                    % {"status": status.localized_name}
+                ]
+            },
             code="required",
         )
 

@@ -103,6 +103,10 @@ MATRIX: dict[str, Row] = {
     "logout": Row(_all(302), method="post"),
     "password_change": Row(STAFF_PAGE),
     "password_change_done": Row(STAFF_PAGE),
+    # Issue 9: each user's own API token; the key is shown in the rotate response only.
+    "api_token": Row(STAFF_PAGE),
+    "api_token_rotate": Row(_all(200, anonymous=302), method="post"),
+    "api_token_revoke": Row(_all(302), method="post"),
     # Webhooks are POST-only and signed; a GET is refused for everyone alike.
     "api:telephony:generic": Row(_all(405)),
     "api:telephony:twilio": Row(_all(405)),

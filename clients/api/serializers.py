@@ -290,16 +290,28 @@ class ContactPersonCreateSerializer(ContactDataSerializer):
 
 
 class DealStageSerializer(serializers.ModelSerializer):
+    # `name` stays the default language's, for integrations; this one follows Accept-Language.
+    localized_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = DealStage
-        fields = ["id", "code", "name", "position", "standard_days", "is_won", "is_lost"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "localized_name",
+            "position",
+            "standard_days",
+            "is_won",
+            "is_lost",
+        ]
         read_only_fields = fields
 
 
 class DealSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.name", read_only=True)
     manager_name = serializers.CharField(source="manager", read_only=True)
-    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    stage_name = serializers.CharField(source="stage.localized_name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -389,9 +401,9 @@ class DealStageMoveSerializer(serializers.Serializer):
 
 class DealStageChangeSerializer(serializers.ModelSerializer):
     from_stage_name = serializers.CharField(
-        source="from_stage.name", read_only=True, default=None, allow_null=True
+        source="from_stage.localized_name", read_only=True, default=None, allow_null=True
     )
-    to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
+    to_stage_name = serializers.CharField(source="to_stage.localized_name", read_only=True)
     changed_by_name = serializers.CharField(source="changed_by", read_only=True)
 
     class Meta:
@@ -573,6 +585,9 @@ class CorrectionResolveSerializer(serializers.Serializer):
 
 
 class SegmentSerializer(serializers.ModelSerializer):
+    # Blank when the segment takes any status; the model field's enum alone would refuse "".
+    status = serializers.ChoiceField(choices=Client.Status.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Segment
         fields = [

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.core.capabilities import Capability, has_capability
@@ -15,7 +16,31 @@ if TYPE_CHECKING:
     from crm_project.accounts.models import User
 
 
-class LeadSource(models.Model):
+def localized(name: str, translations: dict[str, str] | None) -> str:
+    """`name` in the active language when `translations` has it, else `name` itself."""
+    translations = translations or {}
+    language = get_language() or settings.LANGUAGE_CODE
+    return translations.get(language) or translations.get(language.split("-")[0]) or name
+
+
+class LocalizedNameMixin(models.Model):
+    """An admin-editable picklist's name per language: `name` is the default language's.
+
+    `name_translations` maps a language code to the name in it ({"ru": "Выставка"}); a
+    language without one reads `name`.
+    """
+
+    name_translations = models.JSONField(_("names in other languages"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.name, self.name_translations)  # type: ignore[attr-defined]
+
+
+class LeadSource(LocalizedNameMixin, models.Model):
     """Which advert or channel brought a client: an admin-editable picklist."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -28,7 +53,8 @@ class LeadSource(models.Model):
         verbose_name_plural = _("lead sources")
 
     def __str__(self) -> str:
-        return self.name
+        # Form choices, the admin and `{{ picklist }}` in templates read the user's language.
+        return self.localized_name
 
 
 def personal_data_q(user: User, prefix: str = "") -> Q:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.models.base import LocalizedNameMixin
 from crm_project.core.capabilities import Capability, has_capability
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class DealStageQuerySet(models.QuerySet["DealStage"]):
         return self.active().filter(is_won=False, is_lost=False).order_by("position", "id")
 
 
-class DealStage(models.Model):
+class DealStage(LocalizedNameMixin, models.Model):
     """The admin-editable, ordered stage picklist (new → … → contract sent → won / lost)."""
 
     code = models.SlugField(
@@ -64,7 +65,7 @@ class DealStage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     @property
     def is_closed(self) -> bool:

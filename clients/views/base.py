@@ -45,7 +45,7 @@ _PHONE_LIKE = re.compile(r"[\d\s()+\-.]+")
 
 
 def shown_phone(e164: str, *, unmasked: bool) -> str:
-    return phones.format_international(e164) if unmasked else phones.mask(e164)
+    return phones.format_for_display(e164) if unmasked else phones.mask(e164)
 
 
 def shown_email(address: str, *, unmasked: bool) -> str:

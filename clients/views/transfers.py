@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 
 from clients.filters import ClientTransferFilter
@@ -209,7 +209,11 @@ class BulkTransferView(CapabilityRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("%(count)s clients of %(from)s now belong to %(to)s.")
+            ngettext(
+                "%(count)s client of %(from)s now belongs to %(to)s.",
+                "%(count)s clients of %(from)s now belong to %(to)s.",
+                len(transfers),
+            )
             % {
                 "count": len(transfers),
                 "from": form.cleaned_data["from_manager"],

@@ -15,6 +15,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
+def language_choices() -> list[tuple[str, str]]:
+    # A callable, so that offering one more language in settings.LANGUAGES needs no migration.
+    return list(settings.LANGUAGES)
+
+
 class Team(models.Model):
     """A supervisor's team of managers; clients and the unassigned call queue belong to a team."""
 
@@ -65,7 +70,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=language_choices,
         blank=True,
         help_text=_("Empty: the browser's language."),
     )

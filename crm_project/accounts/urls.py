@@ -9,4 +9,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("language/", views.language, name="language"),
+    path("token/", views.api_token, name="api_token"),
+    path("token/rotate/", views.api_token_rotate_view, name="api_token_rotate"),
+    path("token/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
 ]

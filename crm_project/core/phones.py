@@ -51,6 +51,24 @@ def format_international(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def format_for_display(e164: str, region: str | None = None) -> str:
+    """A full number as the reader dials it: national in his own region, international otherwise.
+
+    "+74951234567" reads "8 (495) 123-45-67" in region RU and "+7 495 123-45-67" elsewhere.
+    """
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = (region or settings.PHONE_DEFAULT_REGION).upper()
+    # Compare calling codes, not regions: +7 is Russia and Kazakhstan alike, dialled the same way.
+    if number.country_code == phonenumbers.country_code_for_region(region):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def mask(e164: str) -> str:
     """ "+74951234567" -> "+7 *** ***-45-67": the country code and the last four digits stay."""
     if not e164:

@@ -50,7 +50,7 @@ def mask_unknown_callers(interactions: list[Interaction]) -> list[Interaction]:
         if interaction.client_id is not None:
             interaction.masked_phone = ""
         elif interaction.has_personal_data_access:
-            interaction.masked_phone = phones.format_international(interaction.phone_e164)
+            interaction.masked_phone = phones.format_for_display(interaction.phone_e164)
         else:
             interaction.masked_phone = phones.mask(interaction.phone_e164)
     return interactions

@@ -14,6 +14,9 @@ from interactions.models import Direction, Interaction, InteractionStatus, Kind
 
 
 class InteractionStatusSerializer(serializers.ModelSerializer):
+    # `name` stays the default language's, for integrations; this one follows Accept-Language.
+    localized_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = InteractionStatus
         fields = [
@@ -21,6 +24,7 @@ class InteractionStatusSerializer(serializers.ModelSerializer):
             "kind",
             "code",
             "name",
+            "localized_name",
             "position",
             "is_final",
             "requires_result",
@@ -49,7 +53,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         source="status.code", read_only=True, default=None, allow_null=True
     )
     status_name = serializers.CharField(
-        source="status.name", read_only=True, default=None, allow_null=True
+        source="status.localized_name", read_only=True, default=None, allow_null=True
     )
     is_overdue = serializers.BooleanField(read_only=True)
     has_personal_data_access = serializers.BooleanField(

@@ -117,7 +117,7 @@ def prepare(rows: list[Interaction], buttons: dict[str, list[InteractionStatus]]
     for row in rows:
         contact_name = row.contact.full_name if row.contact else ""
         if row.has_personal_data_access:
-            row.shown_phone = phones.format_international(row.phone_e164)
+            row.shown_phone = phones.format_for_display(row.phone_e164)
             row.shown_contact = contact_name
         else:
             row.shown_phone = phones.mask(row.phone_e164)
@@ -247,7 +247,7 @@ def inbox_set_status(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             template=row_template,
             row=call,
-            message=_("“%(status)s” needs the result.") % {"status": status.name},
+            message=_("“%(status)s” needs the result.") % {"status": status.localized_name},
             extra={"asking_result_for": status},
         )
     try:
@@ -277,7 +277,7 @@ def inbox_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         template=row_template,
         row=row if still_waiting else None,
-        message=_("“%(status)s”: saved.") % {"status": status.name},
+        message=_("“%(status)s”: saved.") % {"status": status.localized_name},
         changed=True,
     )
 
@@ -311,7 +311,7 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         template=row_template,
         row=None,
-        message=_("Done: “%(status)s”.") % {"status": status.name},
+        message=_("Done: “%(status)s”.") % {"status": status.localized_name},
         changed=True,
     )
 

@@ -54,9 +54,13 @@ class PlanProgressSerializer(serializers.Serializer):
     counters = CounterSerializer(many=True)
 
 
+# YYYY-MM from 1900 to 2099: the year 0000 (or 9999's next month) is no date Python can build.
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+
+
 class CountersQuerySerializer(serializers.Serializer):
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        MONTH_PATTERN,
         required=False,
         help_text=_("YYYY-MM; omitted: this month."),
         error_messages={"invalid": _("Give the month as YYYY-MM.")},
@@ -69,7 +73,7 @@ class CountersQuerySerializer(serializers.Serializer):
 class PlanSetSerializer(serializers.Serializer):
     manager = serializers.IntegerField(help_text=_("An active manager of your team."))
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        MONTH_PATTERN,
         help_text=_("YYYY-MM."),
         error_messages={"invalid": _("Give the month as YYYY-MM.")},
     )
@@ -80,7 +84,7 @@ class PlanSetSerializer(serializers.Serializer):
 
 class PlanCopyForwardSerializer(serializers.Serializer):
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        MONTH_PATTERN,
         help_text=_("YYYY-MM: the month to fill from the one before."),
         error_messages={"invalid": _("Give the month as YYYY-MM.")},
     )
@@ -193,7 +197,7 @@ class ReportSnapshotDetailSerializer(ReportSnapshotSerializer):
 
 class BoardQuerySerializer(serializers.Serializer):
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        MONTH_PATTERN,
         required=False,
         help_text=_("YYYY-MM; omitted: this month."),
         error_messages={"invalid": _("Give the month as YYYY-MM.")},

@@ -113,12 +113,10 @@ def by_status_section(
 ) -> Section:
     rows = journal_groups(period, scope) if groups is None else groups
     codes = sorted({row["status__code"] or NO_STATUS for row in rows})
-    names = dict(
-        InteractionStatus.objects.filter(code__in=codes)
-        .order_by("position", "id")
-        .values_list("code", "name")
-        .distinct()
-    )
+    names = {
+        status.code: status.localized_name
+        for status in InteractionStatus.objects.filter(code__in=codes).order_by("position", "id")
+    }
     totals: dict[int, Totals] = {}
     for row in rows:
         code = row["status__code"] or NO_STATUS

@@ -69,7 +69,7 @@ def open_section(scope: Scope) -> Section:
     return Section(
         key="open_by_stage",
         title=_("Open deals by stage"),
-        columns=(_("Manager"), *(stage.name for stage in stages), _("Open deals")),
+        columns=(_("Manager"), *(stage.localized_name for stage in stages), _("Open deals")),
         rows=manager_rows(scope, totals, cells),
         note=_("Deals open now, whatever the period, by the stage they are in."),
         chart_kind="stacked",
@@ -110,7 +110,7 @@ def reached_section(period: Period, scope: Scope) -> Section:
     return Section(
         key="funnel",
         title=_("Stage funnel: deals that reached each stage in the period"),
-        columns=(_("Manager"), *(stage.name for stage in stages)),
+        columns=(_("Manager"), *(stage.localized_name for stage in stages)),
         rows=manager_rows(scope, totals, cells) if stages else (),
         note=_(
             "A deal counts once in each stage it entered during the period, under the manager "
@@ -151,7 +151,7 @@ def overdue_section(scope: Scope) -> Section:
     return Section(
         key="overdue",
         title=_("Overdue stages"),
-        columns=(_("Manager"), *(stage.name for stage in stages), _("Overdue deals")),
+        columns=(_("Manager"), *(stage.localized_name for stage in stages), _("Overdue deals")),
         rows=manager_rows(scope, totals, cells),
         note=_("Open deals whose stage is past its standard number of days, now."),
         chart_column=len(stages),

@@ -144,7 +144,8 @@ def screenshot(page) -> Callable[[str], None]:
     def save(name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         # Not mid-request: a spinner or a half-faded row would mislead the reviewer.
-        page.wait_for_function("!document.querySelector('.htmx-request')")
+        # A locator, not wait_for_function: that evaluates a string, which the CSP forbids.
+        expect(page.locator(".htmx-request")).to_have_count(0)
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, animations="disabled")
 
     return save

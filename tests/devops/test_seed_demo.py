@@ -167,3 +167,12 @@ def test_the_data_is_deterministic():
 
     assert sorted(Client.objects.values_list("name", flat=True)) == names
     assert sorted(Phone.objects.values_list("number_e164", flat=True)) == numbers
+
+
+def test_a_fresh_demo_names_its_lead_sources_in_every_language():
+    seed()
+
+    website = LeadSource.objects.get(name="Website")
+
+    assert website.name_translations["ru"] == "Сайт"
+    assert set(website.name_translations) >= {"ru", "fr", "az", "hi"}

@@ -66,7 +66,7 @@ def test_correction_request_round_trip(manager, operator, login):
     phone = PhoneFactory(client=client, number_e164="+74951234567")
     browser = login(manager)
     form = browser.get(reverse("clients:correction_create", args=[client.pk]))
-    assert "+7 495 123-45-67" in form.content.decode()  # his own client: unmasked
+    assert "8 (495) 123-45-67" in form.content.decode()  # his own client: unmasked
     response = browser.post(
         reverse("clients:correction_create", args=[client.pk]),
         {"target": f"phone:{phone.pk}", "proposed_value": "+7 495 000-00-00", "comment": "typo"},
@@ -74,7 +74,7 @@ def test_correction_request_round_trip(manager, operator, login):
     assert response.status_code == 302
     correction = CorrectionRequest.objects.get()
     assert correction.requested_by == manager
-    assert correction.current_value == "+7 495 123-45-67"
+    assert correction.current_value == "8 (495) 123-45-67"
     queue = login(operator).get(reverse("clients:correction_queue"))
     assert correction.proposed_value in queue.content.decode()
     resolved = login(operator).post(

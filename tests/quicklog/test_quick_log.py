@@ -298,14 +298,14 @@ def test_another_managers_contacts_are_offered_masked(manager, colleagues_client
     html = login(manager).get(url(colleagues_client, "meeting")).content.decode()
 
     assert phones.mask(OTHER_PHONE) in html
-    assert phones.format_international(OTHER_PHONE) not in html
+    assert phones.format_for_display(OTHER_PHONE) not in html
     assert phones.mask_email("petrova@vasilek.example") in html
 
 
 def test_own_contacts_are_offered_in_full(manager, own_client, login):
     html = login(manager).get(url(own_client, "meeting")).content.decode()
 
-    assert phones.format_international("+74951234567") in html
+    assert phones.format_for_display("+74951234567") in html
     assert "ivanov@romashka.example" in html
 
 

@@ -7,8 +7,8 @@ from crm_project.core import phones
 from tests.factories import ClientFactory, InteractionFactory, LeadSourceFactory, UserFactory
 from tests.ui.conftest import OTHER_PHONE, OWN_PHONE, make_client_with_contacts
 
-SHOWN_OWN = phones.format_international(OWN_PHONE)
-SHOWN_OTHER = phones.format_international(OTHER_PHONE)
+SHOWN_OWN = phones.format_for_display(OWN_PHONE)
+SHOWN_OTHER = phones.format_for_display(OTHER_PHONE)
 
 
 def test_client_list_masks_another_managers_client_and_not_mine(

@@ -57,7 +57,7 @@ def test_unknown_callers_number_is_shown_so_it_can_be_called_back(manager, login
 
     html = login(manager).get(reverse("interactions:list")).content.decode()
 
-    assert phones.format_international("+74951112233") in html
+    assert phones.format_for_display("+74951112233") in html
     assert phones.mask("+74951112233") not in html
 
 

@@ -14,6 +14,7 @@ Rows are bulk-inserted: this is generated history, not user actions, so it bypas
 from __future__ import annotations
 
 import datetime
+import importlib
 import math
 import random
 import secrets
@@ -296,8 +297,19 @@ class Command(BaseCommand):
         return logins
 
     def ensure_lead_sources(self) -> list[LeadSource]:
+        # The names per language are the ones the data migration gives the same sources
+        # when they already exist; a fresh demo creates them after that migration ran.
+        translations = importlib.import_module(
+            "clients.migrations.0006_seed_picklist_name_translations"
+        ).LEAD_SOURCES
         return [
-            LeadSource.objects.get_or_create(name=name, defaults={"position": position * 10})[0]
+            LeadSource.objects.get_or_create(
+                name=name,
+                defaults={
+                    "position": position * 10,
+                    "name_translations": translations.get(name, {}),
+                },
+            )[0]
             for position, name in enumerate(LEAD_SOURCES)
         ]
 

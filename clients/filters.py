@@ -25,6 +25,7 @@ from clients.models import (
 )
 from crm_project.accounts.models import User
 from crm_project.core import phones
+from crm_project.core.api.filters import IsoDateTimeFilter
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -57,10 +58,10 @@ class ClientFilter(django_filters.FilterSet):
     has_lead_source = django_filters.BooleanFilter(
         label=_("Has a lead source"), field_name="lead_source", lookup_expr="isnull", exclude=True
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = IsoDateTimeFilter(
         label=_("Entered from"), field_name="created_at", lookup_expr="gte"
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = IsoDateTimeFilter(
         label=_("Entered until"), field_name="created_at", lookup_expr="lt"
     )
 
@@ -159,10 +160,10 @@ class DealFilter(django_filters.FilterSet):
     stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=DealStage.objects.all())
     state = django_filters.ChoiceFilter(label=_("State"), choices=Deal.State.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    closed_after = django_filters.IsoDateTimeFilter(
+    closed_after = IsoDateTimeFilter(
         label=_("Closed from"), field_name="closed_at", lookup_expr="gte"
     )
-    closed_before = django_filters.IsoDateTimeFilter(
+    closed_before = IsoDateTimeFilter(
         label=_("Closed before"), field_name="closed_at", lookup_expr="lt"
     )
     # The deals behind a figure of the supervisor's reports (reports.builders.deals).
@@ -184,12 +185,8 @@ class DealFilter(django_filters.FilterSet):
     reached_stage = django_filters.ModelChoiceFilter(
         label=_("Reached the stage"), queryset=DealStage.objects.all(), method="filter_reached"
     )
-    reached_after = django_filters.IsoDateTimeFilter(
-        label=_("Reached from"), method="filter_reached"
-    )
-    reached_before = django_filters.IsoDateTimeFilter(
-        label=_("Reached before"), method="filter_reached"
-    )
+    reached_after = IsoDateTimeFilter(label=_("Reached from"), method="filter_reached")
+    reached_before = IsoDateTimeFilter(label=_("Reached before"), method="filter_reached")
 
     class Meta:
         model = Deal
@@ -263,12 +260,8 @@ class ClientTransferFilter(django_filters.FilterSet):
 class PointsEntryFilter(django_filters.FilterSet):
     user = django_filters.ModelChoiceFilter(label=_("Earned by"), queryset=User.objects.all())
     reason = django_filters.ChoiceFilter(label=_("Reason"), choices=PointsEntry.Reason.choices)
-    earned_after = django_filters.IsoDateTimeFilter(
-        label=_("From"), field_name="created_at", lookup_expr="gte"
-    )
-    earned_before = django_filters.IsoDateTimeFilter(
-        label=_("Until"), field_name="created_at", lookup_expr="lt"
-    )
+    earned_after = IsoDateTimeFilter(label=_("From"), field_name="created_at", lookup_expr="gte")
+    earned_before = IsoDateTimeFilter(label=_("Until"), field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = PointsEntry

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Client, LeadSource, Phone
 from crm_project.accounts.models import User
 from crm_project.core import phones
+from crm_project.core.api.filters import IsoDateTimeFilter
 from interactions.models import (
     KINDS_BY_DIRECTION,
     Direction,
@@ -95,10 +96,8 @@ class InteractionFilter(django_filters.FilterSet):
     )
     status_code = django_filters.CharFilter(label=_("Status code"), field_name="status__code")
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Interaction.Source.choices)
-    occurred_after = django_filters.IsoDateTimeFilter(
-        label=_("From"), field_name="occurred_at", lookup_expr="gte"
-    )
-    occurred_before = django_filters.IsoDateTimeFilter(
+    occurred_after = IsoDateTimeFilter(label=_("From"), field_name="occurred_at", lookup_expr="gte")
+    occurred_before = IsoDateTimeFilter(
         label=_("Until"), field_name="occurred_at", lookup_expr="lt"
     )
     phone = django_filters.CharFilter(label=_("Phone (any format)"), method="filter_phone")
@@ -113,10 +112,10 @@ class InteractionFilter(django_filters.FilterSet):
     counted = django_filters.BooleanFilter(
         label=_("Counts in plans and reports"), method="filter_counted"
     )
-    planned_after = django_filters.IsoDateTimeFilter(
+    planned_after = IsoDateTimeFilter(
         label=_("Planned from"), field_name="planned_at", lookup_expr="gte"
     )
-    planned_before = django_filters.IsoDateTimeFilter(
+    planned_before = IsoDateTimeFilter(
         label=_("Planned until"), field_name="planned_at", lookup_expr="lt"
     )
     has_occurred = django_filters.BooleanFilter(
@@ -126,7 +125,7 @@ class InteractionFilter(django_filters.FilterSet):
         label=_("Has a status"), field_name="status", lookup_expr="isnull", exclude=True
     )
     has_result = django_filters.BooleanFilter(label=_("Has a result"), method="filter_has_result")
-    status_changed_before = django_filters.IsoDateTimeFilter(
+    status_changed_before = IsoDateTimeFilter(
         label=_("Status set before"), field_name="status_changed_at", lookup_expr="lt"
     )
     first_time = django_filters.BooleanFilter(

@@ -17,6 +17,7 @@ from clients.models import (
     CampaignRecipient,
     Client,
     ClientTransfer,
+    ConsentSource,
     ContactPerson,
     CorrectionRequest,
     Deal,
@@ -52,7 +53,13 @@ def mask_contact(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def consent_source_field() -> serializers.ChoiceField:
+    # Blank until consent is given; the model field's enum alone would refuse "".
+    return serializers.ChoiceField(choices=ConsentSource.choices, allow_blank=True, read_only=True)
+
+
 class PhoneSerializer(serializers.ModelSerializer):
+    consent_source = consent_source_field()
     number = serializers.CharField(
         source="number_e164",
         read_only=True,
@@ -66,6 +73,7 @@ class PhoneSerializer(serializers.ModelSerializer):
 
 
 class EmailSerializer(serializers.ModelSerializer):
+    consent_source = consent_source_field()
     address = serializers.CharField(
         read_only=True, help_text=_("Masked (i*****@example.com) without access.")
     )
@@ -586,7 +594,9 @@ class CorrectionResolveSerializer(serializers.Serializer):
 
 class SegmentSerializer(serializers.ModelSerializer):
     # Blank when the segment takes any status; the model field's enum alone would refuse "".
-    status = serializers.ChoiceField(choices=Client.Status.choices, allow_blank=True, read_only=True)
+    status = serializers.ChoiceField(
+        choices=Client.Status.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Segment

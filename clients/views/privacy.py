@@ -294,6 +294,7 @@ def csv_safe(value: Any) -> Any:
     text = "" if value is None else str(value)
     if E164.fullmatch(text):
         return text
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too.
+    if text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text

@@ -52,6 +52,8 @@ class PlanViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PlanSerializer
     filterset_fields = ["manager", "month"]
+    # An unknown manager or team, or one outside the supervisor's team.
+    schema_error_codes = {"set_plan": ["404"], "copy_forward": ["404"]}
     required_capabilities = {
         "default": Capability.VIEW_OWN_PLAN,
         "set_plan": Capability.MANAGE_PLANS,
@@ -215,7 +217,10 @@ class BoardView(ApiViewSetMixin, APIView):
     @extend_schema(
         summary=_("The team board"),
         parameters=[BoardQuerySerializer],
-        responses={200: BoardSerializer},
+        responses={
+            200: BoardSerializer,
+            404: OpenApiResponse(ErrorSerializer, description=_("No such team, or not yours.")),
+        },
     )
     def get(self, request: Request) -> Response:
         query = _valid(BoardQuerySerializer, request.query_params)

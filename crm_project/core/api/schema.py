@@ -60,7 +60,13 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _error_codes(self) -> list[str]:
         codes = ["401", "403"]
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+        # Query parameters declared with extend_schema (a report's period, the board's month)
+        # are parsed and refused like a body.
+        if (
+            self.method in ("POST", "PUT", "PATCH")
+            or self._is_list_view()
+            or self.get_override_parameters()
+        ):
             codes.append("400")
         if "{" in self.path:
             codes.append("404")

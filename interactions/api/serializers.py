@@ -101,8 +101,18 @@ class InteractionSerializer(serializers.ModelSerializer):
         return data
 
 
-class StatusChoiceMixin:
+class StatusChoiceSerializer(serializers.Serializer):
     """Takes the status by `status` (id) or by `status_code` (unique within the kind)."""
+
+    status = serializers.PrimaryKeyRelatedField(
+        label=_("status"),
+        queryset=InteractionStatus.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    status_code = serializers.CharField(
+        label=_("status code"), max_length=50, required=False, allow_blank=True
+    )
 
     def resolve_status(self, attrs: dict[str, Any], kind: str) -> dict[str, Any]:
         code = attrs.pop("status_code", "")
@@ -121,7 +131,7 @@ class StatusChoiceMixin:
         return attrs
 
 
-class InteractionCreateSerializer(StatusChoiceMixin, serializers.Serializer):
+class InteractionCreateSerializer(StatusChoiceSerializer):
     kind = serializers.ChoiceField(label=_("kind"), choices=Kind.choices)
     client = serializers.PrimaryKeyRelatedField(
         label=_("client"),
@@ -149,15 +159,6 @@ class InteractionCreateSerializer(StatusChoiceMixin, serializers.Serializer):
         label=_("subject"), max_length=255, required=False, allow_blank=True
     )
     result = serializers.CharField(label=_("result"), required=False, allow_blank=True)
-    status = serializers.PrimaryKeyRelatedField(
-        label=_("status"),
-        queryset=InteractionStatus.objects.all(),
-        required=False,
-        allow_null=True,
-    )
-    status_code = serializers.CharField(
-        label=_("status code"), max_length=50, required=False, allow_blank=True
-    )
     phone = serializers.CharField(
         label=_("phone number"), max_length=50, required=False, allow_blank=True
     )
@@ -174,16 +175,7 @@ class InteractionCreateSerializer(StatusChoiceMixin, serializers.Serializer):
         return self.resolve_status(attrs, attrs["kind"])
 
 
-class InteractionStatusChangeSerializer(StatusChoiceMixin, serializers.Serializer):
-    status = serializers.PrimaryKeyRelatedField(
-        label=_("status"),
-        queryset=InteractionStatus.objects.all(),
-        required=False,
-        allow_null=True,
-    )
-    status_code = serializers.CharField(
-        label=_("status code"), max_length=50, required=False, allow_blank=True
-    )
+class InteractionStatusChangeSerializer(StatusChoiceSerializer):
     result = serializers.CharField(
         label=_("result"),
         required=False,
@@ -273,16 +265,13 @@ class TaskPlanSerializer(serializers.Serializer):
             self.fields["contact"].queryset = ContactPerson.objects.filter(client__in=clients)
 
 
-class TaskCompleteSerializer(StatusChoiceMixin, serializers.Serializer):
+class TaskCompleteSerializer(StatusChoiceSerializer):
     status = serializers.PrimaryKeyRelatedField(
         label=_("status"),
         queryset=InteractionStatus.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("How it ended: e.g. held / not held for a meeting, completed / no answer."),
-    )
-    status_code = serializers.CharField(
-        label=_("status code"), max_length=50, required=False, allow_blank=True
     )
     result = serializers.CharField(
         label=_("result"),

@@ -88,14 +88,23 @@ TEMPLATES = [
 # Database: PostgreSQL in production (DATABASE_URL), SQLite under var/ for the embedded demo.
 DATABASE_URL = env.get_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's connection pool: a gunicorn worker reuses connections instead of opening one
-    # per request. CONN_MAX_AGE must stay 0 with a pool.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.get_int("DATABASE_POOL_MIN_SIZE", 1),
-        "max_size": env.get_int("DATABASE_POOL_MAX_SIZE", 10),
-        "timeout": env.get_int("DATABASE_POOL_TIMEOUT", 10),
-    }
+# A read replica for the supervisors' reports (crm_project.core.db): the heavy aggregates then
+# leave the primary to the managers' writes. Live counters and everything else read the primary.
+DATABASE_REPLICA_URL = env.get_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+    # Tests run against one database: the replica alias reads the test copy of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg's connection pool: a gunicorn worker reuses connections instead of opening
+        # one per request. CONN_MAX_AGE must stay 0 with a pool.
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.get_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env.get_int("DATABASE_POOL_MAX_SIZE", 10),
+            "timeout": env.get_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+DATABASE_ROUTERS = ["crm_project.core.db.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

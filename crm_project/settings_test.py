@@ -5,6 +5,10 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# On PostgreSQL the reports' read-replica alias is configured too, as a test mirror of the
+# primary (one test database), so the routing is exercised by the suite.
+if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    os.environ.setdefault("DATABASE_REPLICA_URL", os.environ["DATABASE_URL"])
 
 from crm_project.settings import *  # noqa: F403
 

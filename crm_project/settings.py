@@ -139,6 +139,8 @@ LANGUAGES = ALL_LANGUAGES
 # Thousands are grouped only where a figure is shown (the `money` and `number` filters of
 # core_format): grouping every number would also print ids in URLs and forms as "1 234".
 USE_THOUSAND_SEPARATOR = False
+# Our own locale formats first (Indian digit grouping for Hindi), then Django's.
+FORMAT_MODULE_PATH = ["crm_project.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get_str("TIME_ZONE", "Europe/Moscow") or "UTC"
 USE_I18N = True
@@ -198,7 +200,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 REDIS_URL = env.get_str("REDIS_URL") or ""
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands a task a worker took but never acknowledged (the worker was killed) to another
+    # worker after this many seconds. It must exceed the longest countdown of a retry (1 h) plus
+    # the longest task (12 min), or a task waiting for its retry would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.get_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 7200)
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -24,11 +24,16 @@ def render(source: str, **context) -> str:
         ("en", f"1,234,567.50{NBSP}RUB"),
         ("ru", f"1{NBSP}234{NBSP}567,50{NBSP}RUB"),
         ("fr", f"1{NBSP}234{NBSP}567,50{NBSP}RUB"),
+        # Lakh grouping: the last three digits, then pairs.
+        ("hi", f"12,34,567.50{NBSP}INR"),
     ],
 )
 def test_money_groups_thousands_and_writes_the_decimal_sign_of_the_language(language, expected):
     with translation.override(language):
-        shown = render("{{ amount|money:'RUB' }}", amount=Decimal("1234567.5"))
+        currency = "INR" if language == "hi" else "RUB"
+        shown = render(
+            "{{ amount|money:currency }}", amount=Decimal("1234567.5"), currency=currency
+        )
 
     # Django's formats may use a narrow no-break space; the reader sees a space either way.
     assert shown.replace("\u202f", NBSP) == expected

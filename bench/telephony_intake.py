@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -78,6 +79,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
     parser.add_argument("--no-seed-data", action="store_true", help="skip seed_demo's clients")
     parser.add_argument("--output", type=Path, default=RESULTS / "telephony_intake.txt")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="also write the figures as JSON (read by the `make bench` summary)",
+    )
     return parser.parse_args()
 
 
@@ -281,6 +288,10 @@ class Load:
     bodies: list[tuple[str, bytes]]
     port: int
     secret: str
+    # Called with (call id, sent at) as soon as an event is accepted, so the journal watch
+    # looks for it from then on: a lag measured from the end of the whole load would add the
+    # time the rest of the load took to send.
+    on_accepted: Any = None
     results: list[Sent] = field(default_factory=list)
     reconnects: int = 0
     errors: Counter[str] = field(default_factory=Counter)
@@ -319,6 +330,8 @@ class Load:
                     continue
                 latency = time.perf_counter() - started
                 sent = Sent(call_id, first_sent, latency, response.status, time.time())
+                if response.status == 202 and self.on_accepted is not None:
+                    self.on_accepted(call_id, first_sent)
                 with self.lock:
                     self.results.append(sent)
                 break
@@ -426,6 +439,7 @@ class Figures:
     states: Counter[str]
     drained_after: float | None
     load_before: float
+    load_after: float
     cpu_used: dict[str, float]
 
 
@@ -438,59 +452,85 @@ def gunicorn_shape(env: dict[str, str]) -> tuple[int, int]:
     return int(output[0]), int(output[1])
 
 
-def report(
-    args: argparse.Namespace,
-    shape: tuple[int, int],
-    load: Load,
-    watch: JournalWatch,
-    figures: Figures,
-) -> str:
-    states, drained_after, load_before = figures.states, figures.drained_after, figures.load_before
+def summarise(load: Load, watch: JournalWatch, figures: Figures) -> dict[str, Any]:
+    """The run's figures, as the table shows them and --json writes them."""
     results = load.results
     accepted = [sent for sent in results if sent.status == 202]
     first = min((sent.sent_at for sent in results), default=0.0)
     last = max((sent.answered_at for sent in results), default=first)
-    rate = len(accepted) / (last - first) if last > first else float("nan")
     latencies = [sent.latency * 1000 for sent in results]
     lags = [watch.seen_at[call] - watch.sent_at[call] for call in watch.seen_at]
+    # An accepted event never seen in the journal counts as an endless lag, not as no lag.
+    all_lags = lags + [float("inf")] * (len(accepted) - len(lags))
     last_seen = max(watch.seen_at.values(), default=first)
-    journal_rate = len(lags) / (last_seen - first) if last_seen > first else float("nan")
-    statuses = ", ".join(
-        f"{code}: {n}" for code, n in sorted(Counter(s.status for s in results).items())
-    )
-    p95_lag = percentile(lags, 0.95)
-    met = rate >= TARGET_EVENTS_PER_SECOND and p95_lag < TARGET_P95_LAG_SECONDS
-    rows = [
-        ("events sent", f"{len(results)} of {args.events} ({statuses or 'none answered'})"),
-        ("accepted events/s at the endpoint", f"{rate:.0f}"),
-        ("request latency p50", f"{percentile(latencies, 0.50):.1f} ms"),
-        ("request latency p95", f"{percentile(latencies, 0.95):.1f} ms"),
-        ("request latency max", f"{max(latencies, default=float('nan')):.1f} ms"),
-        ("lag to the journal, median", f"{percentile(lags, 0.50):.2f} s"),
-        ("lag to the journal, p95", f"{p95_lag:.2f} s"),
-        ("lag to the journal, max", f"{max(lags, default=float('nan')):.2f} s"),
-        ("journal entries/s (first send to last seen)", f"{journal_rate:.0f}"),
-        (
-            "in the journal",
-            f"{len(lags)} of {len(accepted)}"
-            + ("" if drained_after is not None else f" (gave up after {args.drain_timeout:.0f} s)"),
+    rate = len(accepted) / (last - first) if last > first else float("nan")
+    lag_p95 = percentile(all_lags, 0.95)
+    return {
+        "events": len(results),
+        "accepted": len(accepted),
+        "statuses": dict(sorted(Counter(str(sent.status) for sent in results).items())),
+        "accepted_events_per_second": rate,
+        "request_p50_ms": percentile(latencies, 0.50),
+        "request_p95_ms": percentile(latencies, 0.95),
+        "request_max_ms": max(latencies, default=float("nan")),
+        "lag_p50_s": percentile(all_lags, 0.50),
+        "lag_p95_s": lag_p95,
+        "lag_max_s": max(all_lags, default=float("nan")),
+        "in_journal": len(lags),
+        "journal_entries_per_second": (
+            len(lags) / (last_seen - first) if last_seen > first else float("nan")
         ),
-        ("events by state", ", ".join(f"{k}: {v}" for k, v in sorted(states.items())) or "-"),
-        ("connection retries", str(load.reconnects)),
+        "drained_after_s": figures.drained_after,
+        "states": dict(sorted(figures.states.items())),
+        "connection_retries": load.reconnects,
+        "cpu_ms_per_event": {
+            name: 1000 * used / max(len(results), 1) for name, used in figures.cpu_used.items()
+        },
+        "load_average_before": figures.load_before,
+        "load_average_after": figures.load_after,
+        "target_met": rate >= TARGET_EVENTS_PER_SECOND and lag_p95 < TARGET_P95_LAG_SECONDS,
+    }
+
+
+def report(args: argparse.Namespace, shape: tuple[int, int], summary: dict[str, Any]) -> str:
+    statuses = ", ".join(f"{code}: {n}" for code, n in summary["statuses"].items())
+    gave_up = "" if summary["drained_after_s"] is not None else " (gave up waiting)"
+    rows = [
+        ("events sent", f"{summary['events']} of {args.events} ({statuses or 'none answered'})"),
+        ("accepted events/s at the endpoint", f"{summary['accepted_events_per_second']:.0f}"),
+        ("request latency p50", f"{summary['request_p50_ms']:.1f} ms"),
+        ("request latency p95", f"{summary['request_p95_ms']:.1f} ms"),
+        ("request latency max", f"{summary['request_max_ms']:.1f} ms"),
+        ("lag to the journal, median", f"{summary['lag_p50_s']:.2f} s"),
+        ("lag to the journal, p95", f"{summary['lag_p95_s']:.2f} s"),
+        ("lag to the journal, max", f"{summary['lag_max_s']:.2f} s"),
+        (
+            "journal entries/s (first send to last seen)",
+            f"{summary['journal_entries_per_second']:.0f}",
+        ),
+        ("in the journal", f"{summary['in_journal']} of {summary['accepted']}{gave_up}"),
+        (
+            "events by state",
+            ", ".join(f"{k}: {v}" for k, v in summary["states"].items()) or "-",
+        ),
+        ("connection retries", str(summary["connection_retries"])),
         *(
-            (f"CPU per event: {name}", f"{1000 * used / max(len(results), 1):.1f} ms")
-            for name, used in figures.cpu_used.items()
+            # Summed over live processes: server processes that exited during the run (other
+            # sessions' connections) can make a total shrink, and it means nothing then.
+            (f"CPU per event: {name}", f"{used:.1f} ms" if used >= 0 else "n/a")
+            for name, used in summary["cpu_ms_per_event"].items()
         ),
         (
             "issue 8 target",
             f">= {TARGET_EVENTS_PER_SECOND}/s and p95 lag < {TARGET_P95_LAG_SECONDS:.0f} s: "
-            + ("met" if met else "MISSED"),
+            + ("met" if summary["target_met"] else "MISSED"),
         ),
     ]
     header = [
         f"Telephony intake benchmark, {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"git {git_revision()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"load average before the run {load_before:.1f} (other work on the machine skews figures)",
+        f"load average {summary['load_average_before']:.1f} before the run and "
+        f"{summary['load_average_after']:.1f} after it (other work on the machine skews figures)",
         f"{args.events} generic-JSON events from {args.senders} keep-alive senders; "
         f"gunicorn {shape[0]} workers x {shape[1]} threads; "
         f"celery prefork x {args.celery_concurrency}; journal polled every "
@@ -501,6 +541,34 @@ def report(
     lines = [f"{'metric'.ljust(width)}  value", f"{'-' * width}  {'-' * 30}"]
     lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
     return "\n".join(header + lines) + "\n"
+
+
+def json_figures(args: argparse.Namespace, shape: tuple[int, int], summary: dict[str, Any]):
+    """The summary as JSON-safe values: NaN and infinity (nothing measured) become null."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return value
+
+    return plain(
+        {
+            "benchmark": "telephony_intake",
+            "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "git": git_revision(),
+            "cpus": os.cpu_count(),
+            "events_requested": args.events,
+            "senders": args.senders,
+            "gunicorn_workers": shape[0],
+            "gunicorn_threads": shape[1],
+            "celery_concurrency": args.celery_concurrency,
+            "target_events_per_second": TARGET_EVENTS_PER_SECOND,
+            "target_lag_p95_s": TARGET_P95_LAG_SECONDS,
+            **summary,
+        }
+    )
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -569,11 +637,13 @@ def send(
     bodies: list[tuple[str, bytes]], env: dict[str, str], senders: int, watch: JournalWatch
 ) -> Load:
     port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
-    load = Load(bodies=bodies, port=port, secret=env["TELEPHONY_WEBHOOK_SECRET"])
+    load = Load(
+        bodies=bodies,
+        port=port,
+        secret=env["TELEPHONY_WEBHOOK_SECRET"],
+        on_accepted=watch.expect,
+    )
     load.run(senders)
-    for sent in load.results:
-        if sent.status == 202:
-            watch.expect(sent.call_id, sent.sent_at)
     return load
 
 
@@ -588,7 +658,9 @@ def known_numbers() -> tuple[list[str], list[str]]:
     return numbers, extensions
 
 
-def run(args: argparse.Namespace, env: dict[str, str], processes: Processes) -> str:
+def run(
+    args: argparse.Namespace, env: dict[str, str], processes: Processes
+) -> tuple[str, dict[str, Any]]:
     import django
 
     load_before = os.getloadavg()[0]
@@ -621,8 +693,10 @@ def run(args: argparse.Namespace, env: dict[str, str], processes: Processes) -> 
     watch.stop.set()
     watch.thread.join(timeout=5)
     states = event_states(f"{prefix}run-")
-    figures = Figures(states, drained_after, load_before, cpu_used)
-    return report(args, gunicorn_shape(env), load, watch, figures)
+    figures = Figures(states, drained_after, load_before, os.getloadavg()[0], cpu_used)
+    summary = summarise(load, watch, figures)
+    shape = gunicorn_shape(env)
+    return report(args, shape, summary), json_figures(args, shape, summary)
 
 
 def main() -> int:
@@ -636,7 +710,7 @@ def main() -> int:
     processes = Processes()
     install_stop_handlers(args.timeout)
     try:
-        table = run(args, env, processes)
+        table, figures = run(args, env, processes)
     except (KeyboardInterrupt, BenchAbort) as reason:
         print(f"stopped: {reason or 'interrupted'}", file=sys.stderr)
         return 130
@@ -651,6 +725,10 @@ def main() -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(table, encoding="utf-8")
     print(f"\nwritten to {args.output}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
     return 0
 
 

@@ -47,6 +47,7 @@ class TelephonyEventAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "dispatched_at",
+        "retry_at",
         "processed_at",
         "interaction",
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -72,20 +73,23 @@ class CallEvent:
     provider_disposition: str = ""
     recording_ref: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
-    from_e164: str | None = None
-    to_e164: str | None = None
 
     def __post_init__(self) -> None:
         self.from_raw = (self.from_raw or "").strip()
         self.to_raw = (self.to_raw or "").strip()
         if not self.external_id:
             raise PayloadError(_("The call has no identifier."))
-        if self.from_e164 is None:
-            self.from_e164 = to_e164_or_none(self.from_raw) if self.from_raw else None
-        if self.to_e164 is None:
-            self.to_e164 = to_e164_or_none(self.to_raw) if self.to_raw else None
         if not self.outcome and (self.answered_at or (self.talk_seconds or 0) > 0):
             self.outcome = Outcome.ANSWERED
+
+    # Normalised only when processing asks: the webhook stores the event without them.
+    @cached_property
+    def from_e164(self) -> str | None:
+        return to_e164_or_none(self.from_raw) if self.from_raw else None
+
+    @cached_property
+    def to_e164(self) -> str | None:
+        return to_e164_or_none(self.to_raw) if self.to_raw else None
 
     @property
     def client_number_raw(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ class TelephonyEvent(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     dispatched_at = models.DateTimeField(_("last re-dispatched at"), null=True, blank=True)
+    # An event waiting for its call (a recording before the call's start) is tried again then.
+    retry_at = models.DateTimeField(_("tried again after"), null=True, blank=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     interaction = models.ForeignKey(
         "interactions.Interaction",
@@ -47,6 +50,12 @@ class TelephonyEvent(models.Model):
         indexes = [
             models.Index(fields=["state", "received_at"], name="interactions_tel_state_idx"),
             models.Index(fields=["provider", "external_id"], name="interactions_tel_call_idx"),
+            # The batches claim the oldest pending events: a small index of only those.
+            models.Index(
+                fields=["id"],
+                condition=Q(state="pending"),
+                name="interactions_tel_pending_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

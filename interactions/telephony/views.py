@@ -47,12 +47,12 @@ def _intake(
         return _error(403, "invalid_signature", str(error))
     except PayloadError as error:
         return _error(400, "invalid_payload", str(error))
-    event, created = telephony_event_receive(call=call, payload=payload)
-    return accepted(event=event, created=created)
+    event_id, created = telephony_event_receive(call=call, payload=payload)
+    return accepted(event_id=event_id, created=created)
 
 
-def _json_accepted(*, event: Any, created: bool) -> JsonResponse:
-    return JsonResponse({"id": event.pk, "duplicate": not created}, status=202 if created else 200)
+def _json_accepted(*, event_id: int, created: bool) -> JsonResponse:
+    return JsonResponse({"id": event_id, "duplicate": not created}, status=202 if created else 200)
 
 
 @csrf_exempt

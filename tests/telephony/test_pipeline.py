@@ -119,3 +119,24 @@ def test_events_accepted_while_the_broker_was_down_are_swept_to_the_journal(
         assert call_event_sweep_task() == 1
     assert wait_for(all_processed)
     assert Interaction.objects.get().external_id == "e2e-down"
+
+
+def test_a_burst_of_calls_reaches_the_journal_once_each(celery_worker, browser, known_client):
+    started = timezone.now().isoformat()
+    for number in range(40):
+        payload = {
+            "call_id": f"burst-{number}",
+            "direction": "incoming",
+            "from": "+74951234567" if number % 2 else f"+7812555{number:04d}",
+            "started_at": started,
+            "disposition": "answered" if number % 3 else "no_answer",
+        }
+        # Each call's notification arrives twice, as providers retry.
+        assert post_generic(browser, payload).status_code == 202
+        assert post_generic(browser, payload).status_code == 200
+    assert wait_for(lambda: TelephonyEvent.objects.filter(state="done").count() == 40)
+    logged = Interaction.objects.filter(external_id__startswith="burst-")
+    assert logged.count() == 40
+    assert logged.filter(client=known_client).count() == 20
+    # The missed calls (every third) each have their one call-back.
+    assert Interaction.objects.filter(callback_for__in=logged).count() == 14

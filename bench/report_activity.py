@@ -1,13 +1,14 @@
 """Monthly activity report against a hand-written SQL aggregate, at a million interactions.
 
-Fills a separate PostgreSQL database (DATABASE_URL, loopback only; created and migrated when
-missing) with the demo's shape: one team, a supervisor, 10 managers, 20,000 clients and N
-interactions over 14 months with the demo's mix of kinds, statuses and sources, loaded with
-COPY. Then times the activity report exactly as the page builds it (reports.builders, whole
-team, one month) against one hand-written SQL aggregate (GROUP BY manager, kind, status) plus
-the planned-calls aggregate, checks that both give the same numbers, and prints the medians and
+Fills a separate PostgreSQL database (BENCH_DATABASE_URL or DATABASE_URL, loopback only, its
+name containing "bench"; created and migrated when missing) with crm_project.core.datagen (what
+`manage.py generate_data` runs): one team of ten managers, 50,000 clients and N interactions over
+14 months with the demo's mix of kinds, statuses and sources, loaded with COPY. Then times the
+activity report exactly as the page builds it (reports.builders, team "Sales team 01", one
+month) against one hand-written SQL aggregate (GROUP BY manager, kind, status) plus the
+planned-calls aggregate, checks that both give the same numbers, and prints the medians and
 their ratio (issue 8's target: within 1.5x). Writes the table to
-bench/results/report_activity.txt.
+bench/results/report_activity.txt (and its figures to report_activity.json).
 
     .venv/bin/python bench/report_activity.py --interactions 1000000
 
@@ -19,9 +20,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
-import random
 import secrets
 import statistics
 import sys
@@ -38,35 +39,11 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TARGET_RATIO = 1.5
 RUNS = 5
 MANAGERS = 10
-CLIENTS = 20_000
+CLIENTS = 50_000
 MONTHS = 14
 ZONE = zoneinfo.ZoneInfo("Europe/Moscow")
-
-# The demo's mix (crm_project/core/management/commands/seed_demo.py).
-KIND_WEIGHTS = {
-    "outgoing_call": 35,
-    "incoming_call": 25,
-    "meeting": 12,
-    "outgoing_email": 10,
-    "incoming_email": 8,
-    "note": 10,
-}
-PAST_STATUSES = {
-    "incoming_call": {
-        "completed": 60,
-        "taken_into_work": 12,
-        "missed": 12,
-        "call_back_later": 10,
-        "wrong_number": 3,
-    },
-    "outgoing_call": {"completed": 55, "no_answer": 22, "call_back_later": 12, "wrong_number": 2},
-    "meeting": {"held": 75, "not_held": 10, "cancelled": 15},
-    "incoming_email": {"received": 30, "completed": 70},
-    "outgoing_email": {"sent": 85, "completed": 15},
-    "note": {"recorded": 100},
-}
-NOT_TAKEN_PLACE = {"not_held", "cancelled"}
-SOURCES = ("manual", "telephony", "import")
+# The generated data's first team (crm_project.core.datagen: ten managers a team).
+TEAM_NAME = "Sales team 01"
 
 
 def parse_args() -> argparse.Namespace:
@@ -128,109 +105,14 @@ def setup_django(url: str) -> None:
 
 
 def generate(count: int, clients: int, seed: int) -> float:
-    """Wipe the bench's rows and load the team, clients and `count` interactions; seconds taken."""
-    from django.db import connection, transaction
-
-    from clients.models import Client, LeadSource
-    from crm_project.accounts.models import Team, User
-    from interactions.models import Interaction, InteractionStatus
+    """Wipe the generated rows and load teams, clients and `count` interactions; seconds taken."""
+    from crm_project.core import datagen
 
     started = time.perf_counter()
-    rng = random.Random(seed)
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE interactions_interaction, clients_client RESTART IDENTITY CASCADE")
-    with transaction.atomic():
-        team, _created = Team.objects.get_or_create(name="Bench team")
-        User.objects.get_or_create(
-            username="bench-supervisor",
-            defaults={"role": User.Role.SUPERVISOR, "team": team, "last_name": "Supervisor"},
-        )
-        managers = [
-            User.objects.get_or_create(
-                username=f"bench-manager-{index:02d}",
-                defaults={"role": User.Role.MANAGER, "team": team, "last_name": f"M{index:02d}"},
-            )[0]
-            for index in range(MANAGERS)
-        ]
-        sources = [
-            LeadSource.objects.get_or_create(name=name)[0]
-            for name in ("Website", "Exhibition", "Radio advert", "Referral")
-        ]
-    statuses = {(status.kind, status.code): status.pk for status in InteractionStatus.objects.all()}
-    now = datetime.datetime.now(tz=ZONE)
-    begin = now - datetime.timedelta(days=MONTHS * 30.5)
-    span = (now - begin).total_seconds()
-    client_owner: list[int] = []
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(
-            "COPY clients_client (kind, name, status, responsible_manager_id, created_by_id, "
-            "lead_source_id, created_at, updated_at) FROM STDIN"
-        ) as copy,
-    ):
-        for index in range(clients):
-            manager = managers[index % MANAGERS].pk
-            client_owner.append(manager)
-            when = begin + datetime.timedelta(seconds=rng.random() * span)
-            source = rng.choice(sources).pk if rng.random() < 0.8 else None
-            status = rng.choices(list(Client.Status.values), weights=[30, 55, 15])[0]
-            copy.write_row(
-                ("company", f"Bench client {index}", status, manager, manager, source, when, when)
-            )
-    first_client = Client.objects.order_by("pk").values_list("pk", flat=True).first()
-    kinds = list(KIND_WEIGHTS)
-    kind_weights = list(KIND_WEIGHTS.values())
-    columns = (
-        "kind, client_id, manager_id, team_id, planned_at, occurred_at, status_id, "
-        "status_changed_at, source, created_by_id, created_at, updated_at, phone_raw, "
-        "phone_e164, subject, result, provider, external_id, provider_disposition, "
-        "call_outcome, recording_ref, extension"
-    )
-    blank = ("",) * 10
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY interactions_interaction ({columns}) FROM STDIN") as copy,
-    ):
-        for _index in range(count):
-            kind = rng.choices(kinds, kind_weights)[0]
-            client_index = rng.randrange(clients)
-            manager = client_owner[client_index]
-            when = begin + datetime.timedelta(seconds=rng.random() * span)
-            planned = None
-            if kind in ("outgoing_call", "meeting") and rng.random() < 0.1:
-                code = "planned"
-                planned, occurred = when, None
-            else:
-                weights = PAST_STATUSES[kind]
-                code = rng.choices(list(weights), list(weights.values()))[0]
-                occurred = None if code in NOT_TAKEN_PLACE else when
-                planned = when if kind == "meeting" else None
-            source = "manual"
-            if kind.endswith("_call") and occurred and rng.random() < 0.6:
-                source = SOURCES[1]
-            elif rng.random() < 0.05:
-                source = SOURCES[2]
-            copy.write_row(
-                (
-                    kind,
-                    first_client + client_index,
-                    manager,
-                    team.pk,
-                    planned,
-                    occurred,
-                    statuses[(kind, code)],
-                    when,
-                    source,
-                    manager,
-                    when,
-                    when,
-                    *blank,
-                )
-            )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE interactions_interaction")
-        cursor.execute("ANALYZE clients_client")
-    assert Interaction.objects.count() == count
+    # One team of ten managers holds the whole journal: the report aggregates a month of a
+    # million-row history (about 70,000 interactions), as in a one-office company.
+    options = datagen.Options(clients=clients, interactions=count, managers=MANAGERS, seed=seed)
+    datagen.generate(options, regenerate=True)
     return time.perf_counter() - started
 
 
@@ -297,8 +179,10 @@ def report_figures(report, managers) -> tuple[Counter, Counter, dict]:  # type: 
     by_status: Counter = Counter()
     planned: dict = {}
     labels = {str(manager): manager.pk for manager in managers}
-    kinds = list(KIND_WEIGHTS)
+    from crm_project.core.datagen import KIND_WEIGHTS
     from interactions.models import Kind
+
+    kinds = list(KIND_WEIGHTS)
 
     kind_order = [kind.value for kind in Kind]
     for row in sections["by_kind"].rows:
@@ -324,6 +208,8 @@ def report_figures(report, managers) -> tuple[Counter, Counter, dict]:  # type: 
 
 def same_numbers(report, figures: dict, managers) -> None:  # type: ignore[no-untyped-def]
     """Assert the report and the hand-written SQL agree on every figure."""
+    from crm_project.core.datagen import KIND_WEIGHTS
+
     by_kind, by_status, planned = report_figures(report, managers)
     sql_kind: Counter = Counter()
     sql_status: Counter = Counter()
@@ -378,7 +264,7 @@ def main() -> None:
         print(f"generating {args.interactions:,} interactions and {args.clients:,} clients …")
         generated = generate(args.interactions, args.clients, args.seed)
         print(f"generated in {generated:.1f} s")
-    team = Team.objects.get(name="Bench team")
+    team = Team.objects.get(name=TEAM_NAME)
     scope = Scope(team=team, managers=team_managers(team))
     date_from, date_to = month_before(datetime.datetime.now(tz=ZONE).date())
     period = Period(date_from, date_to, ZONE)
@@ -418,6 +304,9 @@ def main() -> None:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "report_activity.txt").write_text(text, encoding="utf-8")
+    # For bench/summary.py (make bench).
+    figures = {"ratio": ratio, "report_ms": report_median * 1000, "sql_ms": sql_median * 1000}
+    (RESULTS / "report_activity.json").write_text(json.dumps(figures), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,6 +27,9 @@ from clients.models import (
 from crm_project.accounts.models import User
 from crm_project.core import phones
 from crm_project.core.api.filters import IsoDateTimeFilter
+
+# What a phone number typed any way looks like: digits, spaces, brackets, dashes, dots, a plus.
+_PHONE_ONLY = re.compile(r"[\d\s()+\-.]+")
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -73,10 +77,15 @@ class ClientFilter(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        condition = Q(name__icontains=text)
         e164 = phones.to_e164_or_none(text) if any(ch.isdigit() for ch in text) else None
+        has_phone = Exists(Phone.objects.filter(client=OuterRef("pk"), number_e164=e164))
+        if e164 and _PHONE_ONLY.fullmatch(text):
+            # A phone number and nothing else: one lookup in the unique index, not a scan of
+            # every name in the base for the digits.
+            return queryset.filter(has_phone)
+        condition = Q(name__icontains=text)
         if e164:
-            condition |= Q(Exists(Phone.objects.filter(client=OuterRef("pk"), number_e164=e164)))
+            condition |= Q(has_phone)
         if "@" in text:
             condition |= Q(
                 Exists(Email.objects.filter(client=OuterRef("pk"), address__iexact=text))

@@ -216,6 +216,31 @@ class Interaction(models.Model):
             models.Index(fields=["manager", "planned_at"]),
             models.Index(fields=["phone_e164"]),
             models.Index(fields=["kind", "-occurred_at"]),
+            # My day at a million rows: the calls inbox and the open tasks read small partial
+            # indexes (a manager's own rows, and his team's unassigned queue) instead of
+            # intersecting the big manager, team and kind indexes.
+            models.Index(
+                fields=["manager", "-occurred_at"],
+                condition=Q(kind="incoming_call", source="telephony"),
+                name="interaction_call_inbox_idx",
+            ),
+            models.Index(
+                fields=["team", "-occurred_at"],
+                condition=Q(kind="incoming_call", source="telephony", manager__isnull=True),
+                name="interaction_call_queue_idx",
+            ),
+            models.Index(
+                fields=["manager", "planned_at"],
+                condition=Q(occurred_at__isnull=True, planned_at__isnull=False),
+                name="interaction_open_task_idx",
+            ),
+            models.Index(
+                fields=["team", "planned_at"],
+                condition=Q(
+                    occurred_at__isnull=True, planned_at__isnull=False, manager__isnull=True
+                ),
+                name="interaction_queue_task_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -16,6 +16,25 @@ from tests.factories import PASSWORD, TeamFactory, UserFactory
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrations' data (serialized_rollback).
+
+    A transactional test empties the tables when it ends; without serialized_rollback Django
+    then re-creates content types and permissions with new ids, and the next test that does
+    restore the serialized data collides with them (a duplicate key), depending on the order the
+    tests ran in. With every transactional test restoring, the order no longer matters, and the
+    seeded picklists (statuses, deal stages) are back for whatever test runs next.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = {**marker.kwargs, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if IN_CI and engine != "django.db.backends.postgresql":

@@ -23,7 +23,7 @@ from crm_project.core import phones
 from crm_project.core.capabilities import Capability, has_capability
 from interactions.models import Interaction
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def add_bootstrap_classes(form: forms.BaseForm) -> forms.BaseForm:

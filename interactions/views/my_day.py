@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -37,7 +38,8 @@ from interactions.models import Interaction, InteractionStatus, Kind
 from interactions.services import PLANNED, interaction_set_status, task_complete, task_reschedule
 from reports.selectors import plan_progress
 
-INBOX_LIMIT = 30
+INBOX_LIMIT = 15
+TASKS_LIMIT = 15
 COUNTERS_CHANGED = "crm:counters-changed"
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 TEMPLATES = "interactions/my_day/"
@@ -146,7 +148,15 @@ def tasks_context(request: HttpRequest, buttons: dict | None = None) -> dict[str
     end_of_today = timezone.make_aware(
         datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
     )
-    return {"tasks": prepare(list(selectors.tasks_due(request.user, until=end_of_today)), buttons)}
+    # Bounded like the inbox: a manager with hundreds of overdue tasks still gets a fast page.
+    rows = list(selectors.tasks_due(request.user, until=end_of_today)[: TASKS_LIMIT + 1])
+    return {
+        "tasks": prepare(rows[:TASKS_LIMIT], buttons),
+        "tasks_has_more": len(rows) > TASKS_LIMIT,
+        "tasks_more_query": urlencode(
+            {"manager": request.user.pk, "planned_before": end_of_today.isoformat()}
+        ),
+    }
 
 
 def counters_context(request: HttpRequest) -> dict[str, Any]:

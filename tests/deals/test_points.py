@@ -12,6 +12,7 @@ from clients.services import (
     points_award_deal_won,
     points_award_primary_contact,
 )
+from crm_project.core.views import PAGE_SIZE
 from tests.deals.factories import DealFactory
 from tests.factories import ClientFactory, ContactPersonFactory
 
@@ -99,4 +100,4 @@ def test_points_page_query_ceiling(
     with django_assert_max_num_queries(6):
         response = browser.get(reverse("clients:points"))
     assert {row["user"] for row in response.context["totals"]} == {manager.pk, other_manager.pk}
-    assert len(response.context["rows"]) == min(2 * count, 50)
+    assert len(response.context["rows"]) == min(2 * count, PAGE_SIZE)

@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 DEMO_PASSWORD ?= demo-crm-2026
 export CRM_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test deps lint check messages browser-deps bench clean
+.PHONY: run test deps lint check messages browser-deps bench clean backup restore audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,37 @@ browser-deps:
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Backups of the PostgreSQL database in DATABASE_URL (see README, Backups). They touch no signed
+# data: where SECRET_KEY is not set, a local one lets Django start.
+BACKUP_DIR ?= backups
+MANAGE_SECRET = $(if $(SECRET_KEY)$(SECRET_KEY_FILE),,SECRET_KEY_FILE=$(CURDIR)/var/secret_key)
+
+backup: deps $(if $(SECRET_KEY)$(SECRET_KEY_FILE),,var/secret_key)
+	$(MANAGE_SECRET) $(BIN)/python manage.py backup --dir "$(BACKUP_DIR)"
+
+# make restore BACKUP=backups/crm-….dump [FORCE=1 | RESTORE_INTO=<new database name>]
+restore: deps $(if $(SECRET_KEY)$(SECRET_KEY_FILE),,var/secret_key)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/crm-<timestamp>.dump [FORCE=1 | RESTORE_INTO=<new database>]" >&2; exit 2; }
+	$(MANAGE_SECRET) $(BIN)/python manage.py restore "$(BACKUP)" \
+	  $(if $(filter 1 true yes,$(FORCE)),--force) $(if $(RESTORE_INTO),--into "$(RESTORE_INTO)")
+
+# Known vulnerabilities in every locked dependency; needs PyPI's JSON API (or OSV with
+# PIP_AUDIT_ARGS="-s osv"), see README, Security.
+audit: deps
+	$(BIN)/pip-audit --strict --disable-pip --no-deps --progress-spinner off $(PIP_AUDIT_ARGS) \
+	  -r requirements.lock -r requirements-dev.lock
+
+# Every figure of issue 8 in one table (bench/results/summary.txt): the pages under signed-in
+# load at 1M interactions, the monthly report against hand-written SQL, telephony intake.
+# Needs PostgreSQL and Redis on 127.0.0.1; the first run generates the data (a few minutes).
+bench: deps
+	$(BIN)/python bench/summary.py
+
+# The pages alone (bench/results/pages.txt); see bench/README.md.
+.PHONY: bench-pages
+bench-pages: deps
+	$(BIN)/python bench/pages.py
 
 # Telephony intake under gunicorn and a Celery worker; see bench/README.md.
 .PHONY: bench-telephony

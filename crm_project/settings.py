@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "crm_project.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PUT, PATCH and DELETE outside /api/ are answered 405 (crm_project/core/methods.py).
+    "crm_project.core.methods.PageMethodsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # The policy in CONTENT_SECURITY_POLICY, relaxed for the few paths in CSP_RELAXED_PATHS.
     "crm_project.core.csp.CrmCSPMiddleware",
@@ -104,6 +106,13 @@ for _database in DATABASES.values():
             "max_size": env.get_int("DATABASE_POOL_MAX_SIZE", 10),
             "timeout": env.get_int("DATABASE_POOL_TIMEOUT", 10),
         }
+        # The pool checks a connection before lending it: after PostgreSQL restarts, its idle
+        # connections are dead, and without the check each would fail one request.
+        _database["CONN_HEALTH_CHECKS"] = True
+        # Querysets read with .iterator() (form choices, exports) would otherwise DECLARE a
+        # server-side cursor WITH HOLD: extra round trips for a few rows, and unusable behind
+        # PgBouncer in transaction mode.
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASE_ROUTERS = ["crm_project.core.db.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,6 +192,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
+# <select> rendered without a template per option (crm_project/core/forms_renderer.py).
+FORM_RENDERER = "crm_project.core.forms_renderer.CrmFormRenderer"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -252,6 +263,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=1, minute=30, day_of_month="1"),
         "args": ("monthly",),
     },
+    # Every hour at :40 from 02:40 (after the nightly runs): build the snapshots of the last day,
+    # week and month still missing, left by a broker or database outage.
+    "reports-snapshots-catch-up": {
+        "task": "reports.tasks.report_snapshots_catch_up_task",
+        "schedule": crontab(hour="2-23", minute=40),
+    },
+    # Every five minutes: send deal reminders and transfer notices whose task was never enqueued
+    # (the broker was down when they were saved).
+    "notices-resend": {"task": "clients.tasks.notices_resend_task", "schedule": 300.0},
     # Every minute: resume e-mail campaigns a stopped worker left half-sent.
     "mailings-resume": {"task": "clients.tasks.campaigns_resume_task", "schedule": 60.0},
     # Every day at 08:00 (CELERY_TIMEZONE): e-mail each supervisor the deals that became overdue.

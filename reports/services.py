@@ -201,6 +201,20 @@ def snapshot_build(*, team: Team, kind: str, day: datetime.date) -> tuple[Report
     return created, True
 
 
+def snapshots_missing(*, kind: str, day: datetime.date) -> list[int]:
+    """The teams without their snapshot of `kind` for the period containing `day` (their ids).
+
+    Teams created after the period ended have nothing to report for it and are left out.
+    """
+    start, end = snapshot_period(kind, day)
+    period_over = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    built = ReportSnapshot.objects.filter(kind=kind, period_start=start).values("team_id")
+    teams = Team.objects.filter(created_at__lt=period_over).exclude(pk__in=built)
+    return list(teams.order_by("pk").values_list("pk", flat=True))
+
+
 def snapshot_notify(*, snapshot: ReportSnapshot) -> int:
     """E-mail the team's supervisors a summary of the snapshot with a link to it."""
     supervisors = User.objects.filter(

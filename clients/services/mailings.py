@@ -37,6 +37,7 @@ from clients.models import (
 )
 from crm_project.core.audit import audit_record
 from crm_project.core.capabilities import Capability, has_capability
+from crm_project.core.tasks_util import enqueue_after_commit
 
 if TYPE_CHECKING:
     from crm_project.accounts.models import User
@@ -280,7 +281,8 @@ def campaign_start(*, actor: User, campaign: Campaign, ip_address: str | None = 
     )
     from clients.tasks import campaign_send_task
 
-    transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk))
+    # A broker that is down must not fail the start: campaigns_resume_task sends it later.
+    enqueue_after_commit(campaign_send_task, campaign.pk)
     return campaign
 
 

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 # A load balancer marks an instance down after its own timeout; answer well within it.
 BROKER_TIMEOUT_SECONDS = 2.0
+DATABASE_TIMEOUT_SECONDS = 2.0
 _CREDENTIALS = re.compile(r"(\w+://)[^@/\s]*@")
 
 
@@ -34,9 +35,18 @@ def _reason(error: BaseException) -> str:
 
 
 def check_database() -> None:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    database = connections["default"]
+    pool = getattr(database, "pool", None)
+    if pool is None:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return
+    # Through the pool, as requests get their connections, but bounded: a request would wait
+    # DATABASE_POOL_TIMEOUT for a server that is down, longer than a load balancer waits for us.
+    pool.open()
+    with pool.connection(timeout=DATABASE_TIMEOUT_SECONDS) as connection:
+        connection.execute("SELECT 1").fetchone()
 
 
 def _check_filesystem_folders(options: dict) -> None:

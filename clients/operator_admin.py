@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.forms import VERSION_FIELD, show_conflict, version_field
 from clients.models import (
     Client,
     ContactPerson,
@@ -33,11 +34,17 @@ from clients.models import (
 )
 from clients.services import (
     DuplicateContactError,
+    RecordChangedError,
     client_merge,
     correction_request_resolve,
     personal_record_check,
     personal_record_delete,
     personal_record_save,
+)
+from clients.services.versions import (
+    conflict_form_message,
+    is_versioned,
+    missing_version_message,
 )
 from crm_project.core import phones
 from crm_project.core.audit import request_ip
@@ -110,7 +117,58 @@ def _copy(instance: Any) -> Any:
     return copy.copy(instance)
 
 
-class ServiceBackedAdmin(admin.ModelAdmin):
+class VersionedPersonalDataForm(PersonalDataForm):
+    """A client or contact person form carrying the version it was loaded with.
+
+    Saved over someone else's change made meanwhile, it comes back with the conflict named,
+    the operator's input kept and the saved values shown next to it (the service, which
+    compares the versions again under a row lock, is the real guard).
+    """
+
+    version = version_field(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault(VERSION_FIELD, self.instance.version)
+
+    def has_changed(self) -> bool:
+        # Someone else's save moves the version: that alone is no change of this form's.
+        return any(name != VERSION_FIELD for name in self.changed_data)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None or VERSION_FIELD in self.errors or not self.has_changed():
+            return cleaned
+        seen = cleaned.get(VERSION_FIELD)
+        if seen is None:
+            # Said on top: an error on the hidden field itself would not be shown.
+            show_conflict(self, self.instance, missing_version_message())
+        elif seen != self.instance.version:
+            show_conflict(self, self.instance, conflict_form_message(self.instance))
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """Adds the hidden version to the forms of versioned models (clients, contact persons)."""
+
+    model: Any
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        if is_versioned(self.model) and VERSION_FIELD not in fields:
+            fields.append(VERSION_FIELD)
+        return fields
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str] | None:
+        exclude = super().get_exclude(request, obj)  # type: ignore[misc]
+        if not is_versioned(self.model):
+            return exclude
+        # The model field is not editable: the form's own hidden field stands in for it.
+        return [*(exclude or []), VERSION_FIELD]
+
+
+class ServiceBackedAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Role-based permissions and writes through clients.services."""
 
     form = PersonalDataForm
@@ -138,8 +196,28 @@ class ServiceBackedAdmin(admin.ModelAdmin):
         form.admin_site_name = self.admin_site.name
         return form
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordChangedError:
+            # Someone saved between the form's check and the locked write (the whole save was
+            # rolled back): the form, validated again, now finds the new version and shows
+            # the conflict with the operator's input kept.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        personal_record_save(actor=request.user, record=obj, ip_address=request_ip(request))
+        personal_record_save(
+            actor=request.user,
+            record=obj,
+            ip_address=request_ip(request),
+            expected_version=form.cleaned_data.get(VERSION_FIELD),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         personal_record_delete(actor=request.user, record=obj, ip_address=request_ip(request))
@@ -150,14 +228,24 @@ class ServiceBackedAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
+        seen_versions = {
+            id(inline_form.instance): inline_form.cleaned_data.get(VERSION_FIELD)
+            for inline_form in formset.forms
+            if hasattr(inline_form, "cleaned_data")
+        }
         for obj in formset.deleted_objects:
             personal_record_delete(actor=request.user, record=obj, ip_address=request_ip(request))
         for obj in instances:
-            personal_record_save(actor=request.user, record=obj, ip_address=request_ip(request))
+            personal_record_save(
+                actor=request.user,
+                record=obj,
+                ip_address=request_ip(request),
+                expected_version=seen_versions.get(id(obj)),
+            )
         formset.save_m2m()
 
 
-class ServiceBackedInline(admin.TabularInline):
+class ServiceBackedInline(VersionedAdminMixin, admin.TabularInline):
     form = PersonalDataForm
     extra = 0
 
@@ -207,6 +295,7 @@ class PostalAddressInline(ServiceBackedInline):
 
 class ContactPersonInline(ServiceBackedInline):
     model = ContactPerson
+    form = VersionedPersonalDataForm
     fields = ["last_name", "first_name", "middle_name", "position", "is_primary"]
     show_change_link = True
 
@@ -247,6 +336,7 @@ class PhoneSearchMixin:
 
 
 class ClientAdmin(PhoneSearchMixin, ServiceBackedAdmin):
+    form = VersionedPersonalDataForm
     list_display = ["name", "kind", "status", "responsible_manager", "lead_source", "created_at"]
     list_filter = ["status", "kind", "lead_source"]
     search_fields = ["name", "emails__address", "contacts__last_name", "contacts__first_name"]
@@ -297,6 +387,7 @@ class ClientAdmin(PhoneSearchMixin, ServiceBackedAdmin):
 
 
 class ContactPersonAdmin(ServiceBackedAdmin):
+    form = VersionedPersonalDataForm
     list_display = ["__str__", "client", "position", "is_primary"]
     search_fields = ["last_name", "first_name", "middle_name", "client__name"]
     fields = ["client", "last_name", "first_name", "middle_name", "position", "is_primary"]

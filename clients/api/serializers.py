@@ -53,6 +53,28 @@ def mask_contact(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def expected_version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        label=_("version"),
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        write_only=True,
+        help_text=_(
+            "The version you read (its `version` field). If the record was changed since, "
+            "nothing is saved and the answer is 409 with the error code conflict: read it again "
+            "and send its current version. Omitted: no check, the last write wins (kept for "
+            "older integrations; send it)."
+        ),
+    )
+
+
+VERSION_HELP = _(
+    "Goes up by one with every change. Send it back with a change: if someone else changed the "
+    "record meanwhile, yours is refused with 409 instead of overwriting theirs."
+)
+
+
 def consent_source_field() -> serializers.ChoiceField:
     # Blank until consent is given; the model field's enum alone would refuse "".
     return serializers.ChoiceField(choices=ConsentSource.choices, allow_blank=True, read_only=True)
@@ -99,8 +121,10 @@ class ClientContactSerializer(serializers.ModelSerializer):
             "full_name",
             "position",
             "is_primary",
+            "version",
         ]
         read_only_fields = fields
+        extra_kwargs = {"version": {"help_text": VERSION_HELP}}
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -133,6 +157,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "version",
             "last_interaction_at",
             "has_personal_data_access",
             "contacts",
@@ -140,6 +165,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "emails",
         ]
         read_only_fields = fields
+        extra_kwargs = {"version": {"help_text": VERSION_HELP}}
 
     def to_representation(self, instance: Client) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -249,6 +275,7 @@ class ClientWorkFieldsSerializer(StrictSerializerMixin, serializers.Serializer):
     lead_source = serializers.PrimaryKeyRelatedField(
         label=_("lead source"), queryset=LeadSource.objects.filter(is_active=True), allow_null=True
     )
+    version = expected_version_field()
 
 
 class ClientUpdateSerializer(ClientWorkFieldsSerializer):
@@ -345,8 +372,10 @@ class DealSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
+        extra_kwargs = {"version": {"help_text": VERSION_HELP}}
 
 
 class DealUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -360,10 +389,13 @@ class DealUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
     )
     currency = serializers.ChoiceField(label=_("currency"), choices=Deal.Currency.choices)
     expected_close_date = serializers.DateField(label=_("expected close date"), allow_null=True)
+    version = expected_version_field()
 
 
 class DealCreateSerializer(DealUpdateSerializer):
     known_fields = ("stage", "state")
+
+    version = None  # a new deal has none to check
 
     client = serializers.PrimaryKeyRelatedField(
         label=_("client"),
@@ -405,6 +437,7 @@ class DealStageMoveSerializer(serializers.Serializer):
         help_text=_("Why the deal was won or lost; required for lost."),
     )
     comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True)
+    version = expected_version_field()
 
 
 class DealStageChangeSerializer(serializers.ModelSerializer):

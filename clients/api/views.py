@@ -137,7 +137,9 @@ def _nest(fields: dict[str, Any], under: str) -> dict[str, Any]:
         responses=ClientSerializer,
         description=gettext_lazy(
             "Managers and supervisors may change only status and lead_source (a manager only "
-            "for his own clients); kind and name are personal data, changed by operators."
+            "for his own clients); kind and name are personal data, changed by operators. Send "
+            "the version you read: if someone changed the client meanwhile, nothing is saved "
+            "and the answer is 409."
         ),
     ),
 )
@@ -154,6 +156,7 @@ class ClientViewSet(
         "default": Capability.VIEW_CLIENT_BASE,
         "create": Capability.CREATE_CLIENT,
     }
+    schema_error_codes = {"partial_update": ["409"]}
 
     def get_queryset(self) -> models.QuerySet[Client]:
         if getattr(self, "swagger_fake_view", False):
@@ -200,8 +203,12 @@ class ClientViewSet(
         client = self.get_object()
         serializer = self.get_serializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        expected_version = values.pop("version", None)
         with service_errors(request):
-            client_update(actor=request.user, client=client, **serializer.validated_data)
+            client_update(
+                actor=request.user, client=client, expected_version=expected_version, **values
+            )
         return Response(self._read(client))
 
     def _read(self, client: Client) -> dict[str, Any]:
@@ -279,7 +286,10 @@ class ContactPersonViewSet(
     partial_update=extend_schema(
         request=DealUpdateSerializer,
         responses=DealSerializer,
-        description=gettext_lazy("The deal's manager or his supervisor; open deals only."),
+        description=gettext_lazy(
+            "The deal's manager or his supervisor; open deals only. Send the version you read: "
+            "if someone changed the deal meanwhile, nothing is saved and the answer is 409."
+        ),
     ),
 )
 class DealViewSet(
@@ -293,6 +303,7 @@ class DealViewSet(
     filterset_class = DealFilter
     required_capabilities = {"default": Capability.WORK_ON_DEALS}
     http_method_names = ["get", "post", "patch", "head", "options"]
+    schema_error_codes = {"partial_update": ["409"], "stage": ["409"]}
 
     def get_queryset(self) -> models.QuerySet[Deal]:
         if getattr(self, "swagger_fake_view", False):
@@ -319,8 +330,10 @@ class DealViewSet(
         deal = self._changeable()
         serializer = self.get_serializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        expected_version = values.pop("version", None)
         with service_errors(request):
-            deal_update(actor=request.user, deal=deal, **serializer.validated_data)
+            deal_update(actor=request.user, deal=deal, expected_version=expected_version, **values)
         return Response(self._read(deal))
 
     @extend_schema(
@@ -337,8 +350,12 @@ class DealViewSet(
         deal = self._changeable()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        expected_version = values.pop("version", None)
         with service_errors(request):
-            deal_move_stage(actor=request.user, deal=deal, **serializer.validated_data)
+            deal_move_stage(
+                actor=request.user, deal=deal, expected_version=expected_version, **values
+            )
         return Response(self._read(deal))
 
     def _changeable(self) -> Deal:

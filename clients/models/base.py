@@ -152,6 +152,18 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: every edit through clients.services bumps the version and names its
+    # author; an edit made from an older version is refused (ConflictError), never lost.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     # Denormalised by interactions.services so "no contact for N days" is an indexed filter.
     last_interaction_at = models.DateTimeField(
         _("last contact"), null=True, blank=True, editable=False
@@ -196,6 +208,18 @@ class ContactPerson(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking, as on Client.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-is_primary", "last_name", "first_name", "id"]

@@ -162,6 +162,17 @@ class Deal(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking, as on Client.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = DealQuerySet.as_manager()
 

@@ -53,12 +53,14 @@ from clients.services.transfers import (
     client_transfer_notify,
     clients_transfer_bulk,
 )
+from clients.services.versions import RecordChangedError
 
 __all__ = [
     "PERSONAL_FIELDS",
     "WORK_FIELDS",
     "ContactData",
     "DuplicateContactError",
+    "RecordChangedError",
     "campaign_create",
     "campaign_send_batch",
     "campaign_start",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, ContactPerson, Email, LeadSource, Phone, personal_data_q
 from clients.services.points import points_award_primary_contact
+from clients.services.versions import bump, check_version
 from crm_project.core import phones
 from crm_project.core.audit import audit_record, diff, snapshot
 from crm_project.core.capabilities import Capability, has_capability
@@ -176,6 +177,7 @@ def client_create(
         responsible_manager=responsible_manager,
         team=team,
         created_by=actor,
+        updated_by=actor,
     )
     if primary_contact is not None:
         _contact_create(actor=actor, client=client, data=primary_contact, is_primary=True)
@@ -204,6 +206,7 @@ def _contact_create(
         position=data.position.strip(),
         is_primary=is_primary,
         created_by=actor,
+        updated_by=actor,
     )
     _add_channels(client=client, contact=contact, data=data)
     return contact
@@ -248,8 +251,14 @@ def _require_work_field_rights(actor: User, client: Client) -> None:
 
 
 @transaction.atomic
-def client_update(*, actor: User, client: Client, **values: Any) -> Client:
-    """Change a client's fields; personal-data fields only for those allowed to edit them."""
+def client_update(
+    *, actor: User, client: Client, expected_version: int | None = None, **values: Any
+) -> Client:
+    """Change a client's fields; personal-data fields only for those allowed to edit them.
+
+    `expected_version` is the version the caller loaded: if the client changed since, nothing
+    is saved (RecordChangedError); None applies the change whatever happened meanwhile.
+    """
     allowed = (
         set(WORK_FIELDS) if has_capability(actor, Capability.EDIT_CLIENT_WORK_FIELDS) else set()
     )
@@ -262,12 +271,14 @@ def client_update(*, actor: User, client: Client, **values: Any) -> Client:
         )
     client = Client.objects.select_for_update().get(pk=client.pk)
     _require_work_field_rights(actor, client)
+    check_version(client, expected_version)
     before = snapshot(client, values.keys())
     for name, value in values.items():
         setattr(client, name, value.strip() if isinstance(value, str) else value)
     client.full_clean(exclude=["created_by", "responsible_manager", "team", "lead_source"])
-    client.save()
     changes = diff(before, snapshot(client, values.keys()))
     if changes:
+        bump(client, actor=actor)
+        client.save()
         audit_record(actor=actor, action="clients.client.updated", target=client, changes=changes)
     return client

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, Deal, DealReminder, DealStage, DealStageChange, personal_data_q
 from clients.services.points import points_award_deal_won
+from clients.services.versions import bump, check_version
 from crm_project.accounts.models import User
 from crm_project.core.audit import audit_record, diff, snapshot
 from crm_project.core.capabilities import Capability, has_capability
+from crm_project.core.tasks_util import enqueue_after_commit
 
 if TYPE_CHECKING:
     from interactions.models import Interaction
@@ -48,15 +50,9 @@ def send_user_mail(user: User, *, template: str, context: dict[str, Any]) -> boo
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
-    """Send a Celery task once the current transaction commits; a broker outage is logged."""
-
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:  # the row is stored; the task can be run again by hand
-            logger.exception("could not enqueue %s%r", task.name, args)
-
-    transaction.on_commit(send)
+    """Send a Celery task once the current transaction commits; a broker outage is logged, and
+    clients.tasks.notices_resend_task sends what is still due later."""
+    enqueue_after_commit(task, *args)
 
 
 def team_supervisor(user: User) -> User | None:
@@ -186,6 +182,7 @@ def deal_create(
         stage_entered_at=now,
         stage_due_at=stage.due_at(now),
         created_by=actor,
+        updated_by=actor,
         **values,
     )
     DealStageChange.objects.create(deal=deal, to_stage=stage, changed_by=actor, changed_at=now)
@@ -199,8 +196,14 @@ def deal_create(
 
 
 @transaction.atomic
-def deal_update(*, actor: User, deal: Deal, **values: Any) -> Deal:
-    """Change an open deal's title, amount, currency or expected close date."""
+def deal_update(
+    *, actor: User, deal: Deal, expected_version: int | None = None, **values: Any
+) -> Deal:
+    """Change an open deal's title, amount, currency or expected close date.
+
+    `expected_version` is the version the caller loaded: if the deal changed since, nothing is
+    saved (RecordChangedError); None applies the change whatever happened meanwhile.
+    """
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise PermissionDenied(
@@ -208,14 +211,16 @@ def deal_update(*, actor: User, deal: Deal, **values: Any) -> Deal:
         )
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     _check_may_change(actor, deal)
+    check_version(deal, expected_version)
     _check_open(deal)
     values = _clean_values(values)
     before = snapshot(deal, values.keys())
     for name, value in values.items():
         setattr(deal, name, value)
-    deal.save()
     changes = diff(before, snapshot(deal, values.keys()))
     if changes:
+        bump(deal, actor=actor)
+        deal.save()
         audit_record(actor=actor, action="clients.deal.updated", target=deal, changes=changes)
     return deal
 
@@ -250,17 +255,25 @@ def next_stages(deal: Deal, *, actor: User) -> list[DealStage]:
 
 @transaction.atomic
 def deal_move_stage(
-    *, actor: User, deal: Deal, stage: DealStage, reason: str = "", comment: str = ""
+    *,
+    actor: User,
+    deal: Deal,
+    stage: DealStage,
+    reason: str = "",
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> Deal:
     """Move a deal to another stage; the move is kept in its history.
 
     Managers go one step forward (or to lost, which needs a reason); a move back or over a
     stage is for the team's supervisor and is marked as such. A won deal counts in the
     manager's plan at once, credits the primary contact's author, and plans a courtesy control
-    call for the supervisor.
+    call for the supervisor. Refused with RecordChangedError if the deal changed since the
+    caller loaded `expected_version`.
     """
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     _check_may_change(actor, deal)
+    check_version(deal, expected_version)
     _check_open(deal)
     if not stage.is_active or stage.pk == deal.stage_id:
         raise ValidationError({"stage": [_("Choose another stage.")]}, code="invalid")
@@ -279,6 +292,7 @@ def deal_move_stage(
         deal.state = Deal.State.WON if stage.is_won else Deal.State.LOST
         deal.closed_at = now
         deal.close_reason = reason
+    bump(deal, actor=actor)
     deal.save()
     DealStageChange.objects.create(
         deal=deal,
@@ -382,7 +396,7 @@ def deal_reassign(*, actor: User, deal: Deal, manager: User, reason: str = "") -
         raise ValidationError({"manager": [_("The deal is already his.")]}, code="invalid")
     previous = deal.manager_id
     deal.manager = manager
-    deal.save(update_fields=["manager", "updated_at"])
+    deal.save(update_fields=["manager", *bump(deal, actor=actor)])
     audit_record(
         actor=actor,
         action="clients.deal.reassigned",

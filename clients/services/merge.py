@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, PointsEntry
 from clients.services.privacy import AUDITED_FIELDS, require_personal_data_rights
+from clients.services.versions import bump, bumped, is_versioned
 from crm_project.core.audit import audit_record, snapshot
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def client_merge(
     source, target = locked[source.pk], locked[target.pk]
     removed_credit = None
     if target.contacts.filter(is_primary=True).exists():
-        source.contacts.filter(is_primary=True).update(is_primary=False)
+        source.contacts.filter(is_primary=True).update(is_primary=False, **bumped(actor=actor))
     credits = PointsEntry.objects.filter(reason=PointsEntry.Reason.PRIMARY_CONTACT)
     if credits.filter(client=target).exists():
         duplicate = credits.filter(client=source).first()
@@ -47,14 +48,17 @@ def client_merge(
         if not (relation.auto_created and relation.one_to_many):
             continue
         model = relation.related_model
+        # Moved contacts and deals change version: a form opened on the duplicate is stale.
+        extra = bumped(actor=actor) if is_versioned(model) else {}
         count = model._base_manager.filter(**{relation.field.name: source}).update(
-            **{relation.field.name: target}
+            **{relation.field.name: target}, **extra
         )
         if count:
             moved[model._meta.label_lower] = count
     before = snapshot(source, AUDITED_FIELDS[Client])
     source_id = source.pk
     source.delete()
+    target.save(update_fields=bump(target, actor=actor))
     audit_record(
         actor=actor,
         action="clients.client.merged",

@@ -29,6 +29,7 @@ from clients.services.base import (
     normalise_email,
     normalise_phone,
 )
+from clients.services.versions import bump, bumped, check_version, is_versioned
 from crm_project.core import phones
 from crm_project.core.audit import audit_record, diff, snapshot
 from crm_project.core.capabilities import Capability, has_capability
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # The fields of each personal-data record that are audited before/after.
 AUDITED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Client: ("kind", "name", "status", "lead_source", "responsible_manager"),
-    ContactPerson: ("last_name", "first_name", "middle_name", "position", "is_primary"),
+    ContactPerson: ("client", "last_name", "first_name", "middle_name", "position", "is_primary"),
     Phone: (
         "contact",
         "number_raw",
@@ -184,18 +185,30 @@ def personal_record_check(*, record: models.Model) -> None:
 
 @transaction.atomic
 def personal_record_save(
-    *, actor: User, record: models.Model, ip_address: str | None = None
+    *,
+    actor: User,
+    record: models.Model,
+    ip_address: str | None = None,
+    expected_version: int | None = None,
 ) -> models.Model:
     """Create or change one personal-data record (client, contact, phone, e-mail, address).
 
     Operators and admins only; normalises, refuses duplicates and consents without a date and
-    source, and audits the fields before and after.
+    source, and audits the fields before and after. A client or contact person changed since
+    the caller loaded it (`expected_version`) is refused with RecordChangedError.
     """
     require_personal_data_rights(actor)
     model = type(record)
     fields = AUDITED_FIELDS[model]
     is_new = record._state.adding
-    before = {} if is_new else snapshot(model.objects.select_for_update().get(pk=record.pk), fields)
+    locked = None if is_new else model.objects.select_for_update().get(pk=record.pk)
+    before = {} if locked is None else snapshot(locked, fields)
+    if locked is not None and is_versioned(model):
+        check_version(locked, expected_version)
+        # The record was read before the lock: keep what others changed outside the form.
+        record.version = locked.version  # type: ignore[attr-defined]
+        if isinstance(record, Client):
+            record.last_interaction_at = locked.last_interaction_at
     check = _CHECKS.get(model)
     if check is not None:
         check(record)
@@ -204,8 +217,13 @@ def personal_record_save(
     if is_new and isinstance(record, Client):
         manager = record.responsible_manager
         record.team = manager.team if manager else actor.team
-    record.save()
     changes = diff(before, snapshot(record, fields))
+    if is_versioned(model) and (is_new or changes):
+        if is_new:
+            record.updated_by = actor  # type: ignore[attr-defined]
+        else:
+            bump(record, actor=actor)
+    record.save()
     if changes or is_new:
         audit_record(
             actor=actor,
@@ -444,14 +462,15 @@ def person_erase(
     }
     interactions = Interaction.objects.filter(client=client, phone_e164__in=numbers)
     counts["interactions_number_blanked"] = interactions.update(phone_raw="", phone_e164="")
+    # Bumped versions: an edit form opened before the erasure cannot write the names back.
     if isinstance(subject, ContactPerson):
         ContactPerson.objects.filter(pk=subject.pk).update(
-            last_name=ERASED, first_name="", middle_name="", position=""
+            last_name=ERASED, first_name="", middle_name="", position="", **bumped(actor=actor)
         )
     else:
-        Client.objects.filter(pk=client.pk).update(name=ERASED)
+        Client.objects.filter(pk=client.pk).update(name=ERASED, **bumped(actor=actor))
         ContactPerson.objects.filter(client=client).update(
-            last_name=ERASED, first_name="", middle_name="", position=""
+            last_name=ERASED, first_name="", middle_name="", position="", **bumped(actor=actor)
         )
     audit_record(
         actor=actor,

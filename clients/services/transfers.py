@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientTransfer, Deal, TransferRule, personal_data_q
 from clients.services.deals import check_assignee, enqueue_on_commit, send_user_mail, site_url
+from clients.services.versions import bump, bumped
 from crm_project.core.audit import audit_record
 from crm_project.core.capabilities import Capability, has_capability
 
@@ -71,11 +72,11 @@ def _transfer(
             Deal.objects.open()
             .filter(client=client, manager=from_manager)
             .exclude(pk__in=[deal.pk for deal in deals_left])
-            .update(manager=to_manager, updated_at=timezone.now())
+            .update(manager=to_manager, **bumped(actor=actor))
         )
     client.responsible_manager = to_manager
     client.team = to_manager.team
-    client.save(update_fields=["responsible_manager", "team", "updated_at"])
+    client.save(update_fields=["responsible_manager", "team", *bump(client, actor=actor)])
     transfer = ClientTransfer.objects.create(
         client=client,
         from_manager=from_manager,

@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
 from clients.filters import DealFilter
+from clients.forms import show_conflict, version_field
 from clients.models import Client, Deal, DealStage
 from clients.selectors import client_transfer_reasons
 from clients.services import (
+    RecordChangedError,
     deal_create,
     deal_move_stage,
     deal_update,
@@ -28,6 +30,7 @@ from clients.services import (
     next_stages,
 )
 from clients.services.deals import manages_team_deals, may_open_deal
+from clients.services.versions import conflict_form_message, missing_version_message
 from crm_project.accounts.models import User
 from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.views import (
@@ -62,6 +65,11 @@ class DealForm(forms.Form):
     )
 
 
+class DealUpdateForm(DealForm):
+    # Not required: a page without it is answered like a conflict, with the message on top.
+    version = version_field(required=False)
+
+
 class DealCreateForm(DealForm):
     manager = forms.ModelChoiceField(
         label=gettext_lazy("Manager"), queryset=User.objects.none(), required=False
@@ -80,6 +88,8 @@ class StageForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment"), required=False, widget=forms.TextInput()
     )
+    # Optional: the stage control page's compact form sends it too, older tabs may not.
+    version = version_field(required=False)
 
 
 def stage_form(deal: Deal, user: User, data: Any = None) -> StageForm | None:
@@ -87,7 +97,7 @@ def stage_form(deal: Deal, user: User, data: Any = None) -> StageForm | None:
     choices = next_stages(deal, actor=user)
     if not choices:
         return None
-    form = StageForm(data, prefix=f"deal{deal.pk}")
+    form = StageForm(data, prefix=f"deal{deal.pk}", initial={"version": deal.version})
     form.fields["stage"].queryset = DealStage.objects.filter(pk__in=[s.pk for s in choices])
     return add_bootstrap_classes(form)  # type: ignore[return-value]
 
@@ -160,6 +170,7 @@ def deal_page_context(request: HttpRequest, deal: Deal, **forms_given: Any) -> d
     }
 
 
+@require_GET
 @capability_required(Capability.WORK_ON_DEALS)
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = get_object_or_404(_deal_queryset(request), pk=pk)
@@ -186,9 +197,12 @@ def deal_move_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
                 stage=data["stage"],
                 reason=data["reason"],
                 comment=data["comment"],
+                expected_version=data["version"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except RecordChangedError as error:
+            return _stage_conflict(request, form, error.record)
         else:
             messages.success(
                 request,
@@ -197,8 +211,18 @@ def deal_move_stage_view(request: HttpRequest, pk: int) -> HttpResponse:
             response = HttpResponseRedirect(safe_next(request, deal.get_absolute_url()))
             response["HX-Trigger"] = COUNTERS_CHANGED
             return response
+    elif form.cleaned_data.get("version") not in (None, deal.version):
+        # Moved or edited meanwhile: say so rather than "choose a valid stage".
+        return _stage_conflict(request, form, deal)
     context = deal_page_context(request, deal, stage_form=form)
     return render(request, "deals/deal_detail.html", context, status=422)
+
+
+def _stage_conflict(request: HttpRequest, form: StageForm, changed: Deal) -> HttpResponse:
+    show_conflict(form, changed, conflict_form_message(changed))
+    deal = get_object_or_404(_deal_queryset(request), pk=changed.pk)
+    context = deal_page_context(request, deal, stage_form=form)
+    return render(request, "deals/deal_detail.html", context, status=409)
 
 
 class DealCreateView(CapabilityRequiredMixin, FormView):
@@ -245,9 +269,12 @@ class DealCreateView(CapabilityRequiredMixin, FormView):
 
 
 class DealUpdateView(CapabilityRequiredMixin, FormView):
+    """Edit a deal; the form carries the version it was loaded with, so an edit made meanwhile
+    by someone else is shown as a conflict (409, the input kept) instead of being overwritten."""
+
     capability = Capability.WORK_ON_DEALS
     template_name = "deals/deal_form.html"
-    form_class = DealForm
+    form_class = DealUpdateForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
@@ -260,7 +287,7 @@ class DealUpdateView(CapabilityRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        return {name: getattr(self.deal, name) for name in DealForm.base_fields}
+        return {name: getattr(self.deal, name) for name in DealUpdateForm.base_fields}
 
     def get_form(self, form_class: Any = None) -> DealForm:
         return add_bootstrap_classes(super().get_form(form_class))  # type: ignore[return-value]
@@ -269,16 +296,28 @@ class DealUpdateView(CapabilityRequiredMixin, FormView):
         return super().get_context_data(client=self.deal.client, deal=self.deal, **kwargs)
 
     def form_valid(self, form: DealForm) -> HttpResponse:
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if form.cleaned_data["version"] is None:
+            show_conflict(form, self.deal, missing_version_message())
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         try:
-            deal_update(actor=self.request.user, deal=self.deal, **changed)
+            deal_update(
+                actor=self.request.user,
+                deal=self.deal,
+                expected_version=form.cleaned_data["version"],
+                **changed,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        except RecordChangedError as error:
+            show_conflict(form, error.record, error.form_message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         messages.success(self.request, _("The deal has been saved."))
         return redirect(self.deal)
 
 
+@require_GET
 @capability_required(Capability.WORK_ON_DEALS)
 def client_deals_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The client card's deals and transfer-risk panel, fetched once the card is shown."""

@@ -25,8 +25,11 @@ Cell = int | float | str | None
 
 def safe(value: Cell) -> Cell:
     """Numbers stay numbers; text that a spreadsheet would run as a formula gets a leading '."""
-    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too.
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too; importers
+    # differ on other whitespace (line breaks, no-break spaces), so any of it counts.
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
         return f"'{value}"
     return value
 

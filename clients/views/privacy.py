@@ -294,7 +294,8 @@ def csv_safe(value: Any) -> Any:
     text = "" if value is None else str(value)
     if E164.fullmatch(text):
         return text
-    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too.
-    if text.lstrip(" ")[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too; importers
+    # differ on other whitespace (line breaks, no-break spaces), so any of it counts.
+    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@"):
         return "'" + text
     return text

@@ -52,6 +52,69 @@ def test_page_refuses_a_post_without_csrf_token(url_name, request, objects):  # 
         assert without.status_code == 403, f"POST {url} as {persona} without CSRF token"
 
 
+API_POSTS = sorted(
+    name for name, row in MATRIX.items() if name.startswith("api:") and row.method == "post"
+)
+
+
+@pytest.mark.parametrize("url_name", API_POSTS)
+def test_api_action_refuses_a_session_post_without_csrf_header(url_name, request, objects):  # noqa: F811
+    row = MATRIX[url_name]
+    persona = next(p for p in TRYING_ORDER if row.expected[p] not in (401, 403))
+    user = request.getfixturevalue(persona)
+    url = reverse(url_name, kwargs=row.kwargs(objects))
+
+    with_token = _post(_browser(user, with_token=True), url, row.data, with_token=True)
+    without = _post(_browser(user, with_token=True), url, row.data, with_token=False)
+
+    assert with_token.status_code != 403, f"{url} refuses {persona} even with a token"
+    assert without.status_code == 403, f"POST {url} as {persona} without CSRF header"
+    assert "CSRF" in without.json()["error"]["message"]
+
+
+def _admin_forms(site, user):
+    """The add and change form of each model on an admin site (never a delete)."""
+    for model, model_admin in site._registry.items():
+        info = (site.name, model._meta.app_label, model._meta.model_name)
+        if model_admin.has_add_permission(_Request(user)):
+            yield reverse("{}:{}_{}_add".format(*info))
+        obj = model._default_manager.first()
+        if obj is not None:
+            yield reverse("{}:{}_{}_change".format(*info), args=[obj.pk])
+
+
+class _Request:
+    def __init__(self, user):
+        self.user = user
+
+
+@pytest.mark.parametrize(
+    ("site_path", "persona"),
+    [("django.contrib.admin.site", "admin"), ("clients.operator_admin.operator_site", "operator")],
+)
+def test_admin_forms_refuse_a_post_without_csrf_token(site_path, persona, request, objects):  # noqa: F811
+    from django.utils.module_loading import import_string
+
+    site = import_string(site_path)
+    user = request.getfixturevalue(persona)
+    urls = list(_admin_forms(site, user))
+
+    refused = {
+        url: _post(_browser(user, with_token=False), url, {}, with_token=False) for url in urls
+    }
+
+    assert len(urls) > 5
+    accepted = {
+        url: response.status_code
+        for url, response in refused.items()
+        if response.status_code != 403
+    }
+    assert not accepted, f"admin forms taking a POST without CSRF token: {accepted}"
+    # The same empty POST with the token gets through to the form (and its validation).
+    with_token = _post(_browser(user, with_token=True), urls[0], {}, with_token=True)
+    assert with_token.status_code != 403
+
+
 def test_a_page_that_changes_state_is_in_the_walk():
     assert {"clients:create", "clients:transfer", "clients:person_erase", "logout"} <= set(PAGES)
 

@@ -58,7 +58,19 @@ def test_api_returns_the_text_as_data(hostile_client, manager, login):
     assert body["contacts"][0]["last_name"] == MARKUP_PAYLOADS[0]
 
 
-FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", " =1+1", "  @cmd"]
+FORMULAS = [
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "  @cmd",
+    # Whitespace a spreadsheet skips as well: a line break, a no-break space.
+    "\n=1+1",
+    "\u00a0=1+1",
+]
 
 
 @pytest.mark.parametrize("value", FORMULAS)

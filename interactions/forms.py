@@ -42,9 +42,10 @@ def statuses_by_kind() -> StatusesByKind:
 def contact_label(contact: ContactPerson) -> str:
     """A contact person with the phones and e-mails the view prepared (masked where due)."""
     details = [*getattr(contact, "shown_phones", []), *getattr(contact, "shown_emails", [])]
+    name = getattr(contact, "shown_name", contact.full_name)
     if not details:
-        return gettext("%(name)s (no phone or e-mail)") % {"name": contact.full_name}
-    return f"{contact.full_name} · {', '.join(details)}"
+        return gettext("%(name)s (no phone or e-mail)") % {"name": name}
+    return f"{name} · {', '.join(details)}"
 
 
 def now_for_input() -> datetime.datetime:

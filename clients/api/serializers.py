@@ -33,13 +33,9 @@ from clients.models import (
 from clients.services import PERSONAL_FIELDS, WORK_FIELDS, ContactData
 from crm_project.accounts.models import User
 from crm_project.core import phones
+from crm_project.core.phones import mask_name
 
 CONTACT_NAME_FIELDS = ("last_name", "first_name", "middle_name", "full_name")
-
-
-def mask_name(name: str) -> str:
-    """ "Ivanov" -> "I*****"; "Ivanov Ivan" -> "I***** I***"."""
-    return " ".join(word[:1] + "*" * max(len(word) - 1, 1) for word in name.split())
 
 
 def mask_contact(data: dict[str, Any]) -> dict[str, Any]:

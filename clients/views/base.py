@@ -32,6 +32,7 @@ from crm_project.core.views import (
     KeysetPaginationMixin,
     add_bootstrap_classes,
     offer_any_yes_no,
+    show_contact_names,
 )
 from interactions.filters import InteractionFilter
 from interactions.forms import quick_log_forms, statuses_by_kind
@@ -95,6 +96,8 @@ def contacts_with_channels(client: Client) -> tuple[list[ContactPerson], list[st
         emails_by_contact[email.contact_id].append(shown_email(email.address, unmasked=unmasked))
     contacts = list(client.contacts.all())
     for contact in contacts:
+        # A contact person's name is personal data too (the API masks it the same way).
+        contact.shown_name = contact.full_name if unmasked else phones.mask_name(contact.full_name)
         contact.shown_phones = phones_by_contact.pop(contact.pk, [])
         contact.shown_emails = emails_by_contact.pop(contact.pk, [])
     return contacts, phones_by_contact.get(None, []), emails_by_contact.get(None, [])
@@ -232,7 +235,9 @@ class ClientDetailView(
         )
         page = self.paginate_keyset(journal_filter.qs)
         return {
-            "journal": page.pop("rows"),
+            "journal": show_contact_names(
+                page.pop("rows"), unmasked=client.has_personal_data_access
+            ),
             "journal_managers": list(journal_filter.form.fields["manager"].queryset),
             "journal_manager": self.request.GET.get("manager", ""),
             "journal_kinds": Kind.choices,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -139,6 +139,11 @@ class ClientTransferView(CapabilityRequiredMixin, FormView):
                 Client.objects.visible_to(request.user).select_related("responsible_manager"),
                 pk=kwargs["pk"],
             )
+            # Another team's client: client_transfer refuses it, and the page would list that
+            # team's open deals.
+            mine = Client.objects.with_personal_data_visible_to(request.user)
+            if not mine.filter(pk=self.client.pk).exists():
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:

@@ -94,3 +94,8 @@ def mask_email(address: str) -> str:
     if not at:
         return "*" * len(address)
     return f"{local[:1]}{'*' * max(len(local) - 1, 1)}@{domain}"
+
+
+def mask_name(name: str) -> str:
+    """ "Ivanov" -> "I*****"; "Ivanov Ivan" -> "I***** I***"."""
+    return " ".join(word[:1] + "*" * max(len(word) - 1, 1) for word in name.split())

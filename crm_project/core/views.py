@@ -40,13 +40,22 @@ def add_bootstrap_classes(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+def show_contact_names(interactions: list[Interaction], *, unmasked: bool) -> list[Interaction]:
+    """Set `shown_contact`: the contact person's name, masked for whom it is not due."""
+    for interaction in interactions:
+        name = interaction.contact.full_name if interaction.contact_id else ""
+        interaction.shown_contact = name if unmasked else phones.mask_name(name)
+    return interactions
+
+
 def mask_unknown_callers(interactions: list[Interaction]) -> list[Interaction]:
-    """Set `masked_phone`, the number shown for a caller without a client.
+    """Set `masked_phone` (the number shown for a caller without a client) and `shown_contact`.
 
     Rows come annotated by `InteractionQuerySet.with_personal_data_access`, the one rule for
-    who sees a caller's number in full.
+    who sees a caller's number and a contact person's name in full.
     """
     for interaction in interactions:
+        show_contact_names([interaction], unmasked=interaction.has_personal_data_access)
         if interaction.client_id is not None:
             interaction.masked_phone = ""
         elif interaction.has_personal_data_access:

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clients.api.serializers import mask_name
 from clients.models import Client, ContactPerson
 from crm_project.core import phones
+from crm_project.core.phones import mask_name
 from interactions.models import Direction, Interaction, InteractionStatus, Kind
 
 

@@ -28,11 +28,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clients.api.serializers import mask_name
 from clients.models import Client
 from crm_project.core import phones
 from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.exceptions import ConflictError
+from crm_project.core.phones import mask_name
 from interactions import selectors
 from interactions.models import Interaction, InteractionStatus, Kind
 from interactions.services import PLANNED, interaction_set_status, task_complete, task_reschedule

@@ -19,7 +19,11 @@ from django.views import View
 from clients.models import Client
 from clients.views import attach_contact_age, contacts_with_channels
 from crm_project.core.capabilities import Capability
-from crm_project.core.views import CapabilityRequiredMixin, add_bootstrap_classes
+from crm_project.core.views import (
+    CapabilityRequiredMixin,
+    add_bootstrap_classes,
+    show_contact_names,
+)
 from interactions.forms import QUICK_LOG_FORMS, QuickLogForm, statuses_by_kind
 from interactions.models import Interaction
 from interactions.services import interaction_log
@@ -82,7 +86,13 @@ class QuickLogView(CapabilityRequiredMixin, View):
         response = render(
             self.request,
             "interactions/_quick_log_logged.html",
-            {"form": fresh, "client": self.client, "interaction": interaction},
+            {
+                "form": fresh,
+                "client": self.client,
+                "interaction": show_contact_names(
+                    [interaction], unmasked=self.client.has_personal_data_access
+                )[0],
+            },
         )
         response["HX-Trigger"] = COUNTERS_CHANGED_EVENT
         return response

@@ -10,11 +10,17 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from interactions.models import CALL_KINDS, Interaction, InteractionQuerySet, Kind
+from interactions.models import (
+    CALL_KINDS,
+    Interaction,
+    InteractionQuerySet,
+    InteractionStatus,
+    Kind,
+)
 from interactions.telephony.events import NOT_ANSWERED
 
 if TYPE_CHECKING:
@@ -73,8 +79,11 @@ def awaiting_decision(queryset: InteractionQuerySet) -> InteractionQuerySet:
     A call leaves this set once a person gives it any status (the telephony pre-fills only
     "missed", see AWAITING_STATUS_CODES).
     """
+    # The status ids, not a join on the status: the condition is then on the journal's own row,
+    # and an ordered index scan can stop at the newest calls (calls_inbox with a limit).
+    awaiting_ids = InteractionStatus.objects.filter(code__in=AWAITING_STATUS_CODES).values("pk")
     return queryset.filter(
-        Q(status__isnull=True) | Q(status__code__in=AWAITING_STATUS_CODES),
+        Q(status__isnull=True) | Q(status_id__in=awaiting_ids),
         kind=Kind.INCOMING_CALL,
         source=Interaction.Source.TELEPHONY,
     )
@@ -112,15 +121,33 @@ def with_previous_calls(queryset: InteractionQuerySet) -> InteractionQuerySet:
     )
 
 
-def calls_inbox(user: User) -> InteractionQuerySet:
-    """The user's calls inbox, newest first: caller, repeat count and personal-data access."""
+def calls_inbox(user: User, *, limit: int | None = None) -> InteractionQuerySet:
+    """The user's calls inbox, newest first: caller, repeat count and personal-data access.
+
+    With `limit`, only the newest `limit` calls: his own and his team's queue are each read
+    newest first along their partial index (interaction_call_inbox_idx, _queue_idx) and stop
+    there, instead of sorting every call still awaiting a word (thousands after a year).
+    """
     queryset = Interaction.objects.visible_to(user).with_personal_data_access(user)
     queryset = own_or_queue(awaiting_decision(queryset), user)
+    if limit is not None:
+        queryset = queryset.filter(pk__in=_newest_awaiting_ids(user, limit))
     return (
         with_previous_calls(queryset)
         .select_related("client", "contact", "status", "manager")
         .order_by("-occurred_at", "-id")
     )
+
+
+def _newest_awaiting_ids(user: User, limit: int) -> QuerySet:
+    awaiting = awaiting_decision(Interaction.objects.visible_to(user)).order_by(
+        "-occurred_at", "-id"
+    )
+    parts = [awaiting.filter(manager=user).values("pk")[:limit]]
+    if user.team_id:
+        queue = awaiting.filter(manager__isnull=True, team_id=user.team_id)
+        parts.append(queue.values("pk")[:limit])
+    return parts[0].union(*parts[1:], all=True)
 
 
 def open_tasks(queryset: InteractionQuerySet) -> InteractionQuerySet:

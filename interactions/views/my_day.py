@@ -135,7 +135,7 @@ def prepare(rows: list[Interaction], buttons: dict[str, list[InteractionStatus]]
 
 def inbox_context(request: HttpRequest, buttons: dict | None = None) -> dict[str, Any]:
     buttons = statuses_by_kind() if buttons is None else buttons
-    rows = list(selectors.calls_inbox(request.user)[: INBOX_LIMIT + 1])
+    rows = list(selectors.calls_inbox(request.user, limit=INBOX_LIMIT + 1)[: INBOX_LIMIT + 1])
     return {
         "inbox_rows": prepare(rows[:INBOX_LIMIT], buttons),
         "inbox_has_more": len(rows) > INBOX_LIMIT,

@@ -102,7 +102,29 @@ class ClientQuerySet(models.QuerySet["Client"]):
         return self.filter(responsible_manager=user)
 
 
-class Client(models.Model):
+class VersionedModel(models.Model):
+    """Optimistic locking (clients/services/versions.py).
+
+    Every edit through clients.services bumps `version` and names its author; an edit made from
+    an older version is refused (RecordChangedError, a ConflictError), never lost.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Client(VersionedModel):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Private person")
@@ -152,18 +174,6 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Optimistic locking: every edit through clients.services bumps the version and names its
-    # author; an edit made from an older version is refused (ConflictError), never lost.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
     # Denormalised by interactions.services so "no contact for N days" is an indexed filter.
     last_interaction_at = models.DateTimeField(
         _("last contact"), null=True, blank=True, editable=False
@@ -191,7 +201,7 @@ class Client(models.Model):
         return reverse("clients:detail", args=[self.pk])
 
 
-class ContactPerson(models.Model):
+class ContactPerson(VersionedModel):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
     )
@@ -209,17 +219,6 @@ class ContactPerson(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Optimistic locking, as on Client.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
 
     class Meta:
         ordering = ["-is_primary", "last_name", "first_name", "id"]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models.base import LocalizedNameMixin
+from clients.models.base import LocalizedNameMixin, VersionedModel
 from crm_project.core.capabilities import Capability, has_capability
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class DealQuerySet(models.QuerySet["Deal"]):
         )
 
 
-class Deal(models.Model):
+class Deal(VersionedModel):
     Currency = Currency
 
     class State(models.TextChoices):
@@ -162,17 +162,6 @@ class Deal(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Optimistic locking, as on Client.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last changed by"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
 
     objects = DealQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -114,8 +115,27 @@ def statuses_by_kind() -> dict[str, list[InteractionStatus]]:
     return dict(grouped)
 
 
-def prepare(rows: list[Interaction], buttons: dict[str, list[InteractionStatus]]) -> list:
+# A kind's status buttons are the same on every row (the row's own form wraps them): rendered
+# once a request, not once a row, which halved the cost of My day's lists.
+ROW_BUTTONS = {
+    f"{TEMPLATES}_inbox_row.html": f"{TEMPLATES}_inbox_buttons.html",
+    f"{TEMPLATES}_task_row.html": f"{TEMPLATES}_task_buttons.html",
+}
+
+
+def _buttons_html(
+    row_template: str, kind: str, statuses: list[InteractionStatus], rendered: dict[str, str]
+) -> str:
+    if kind not in rendered:
+        rendered[kind] = render_to_string(ROW_BUTTONS[row_template], {"buttons": statuses})
+    return rendered[kind]
+
+
+def prepare(
+    rows: list[Interaction], buttons: dict[str, list[InteractionStatus]], *, row_template: str
+) -> list:
     """Attach what a row shows: the caller's number as the user may see it, its buttons."""
+    rendered: dict[str, str] = {}
     for row in rows:
         contact_name = row.contact.full_name if row.contact else ""
         if row.has_personal_data_access:
@@ -127,6 +147,7 @@ def prepare(rows: list[Interaction], buttons: dict[str, list[InteractionStatus]]
         if row.client and row.shown_contact == row.client.name:
             row.shown_contact = ""  # a private person: the client is the contact
         row.buttons = buttons.get(row.kind, [])
+        row.buttons_html = _buttons_html(row_template, row.kind, row.buttons, rendered)
         row.is_today = bool(row.planned_at) and (
             timezone.localdate(row.planned_at) == timezone.localdate()
         )
@@ -137,7 +158,9 @@ def inbox_context(request: HttpRequest, buttons: dict | None = None) -> dict[str
     buttons = statuses_by_kind() if buttons is None else buttons
     rows = list(selectors.calls_inbox(request.user, limit=INBOX_LIMIT + 1)[: INBOX_LIMIT + 1])
     return {
-        "inbox_rows": prepare(rows[:INBOX_LIMIT], buttons),
+        "inbox_rows": prepare(
+            rows[:INBOX_LIMIT], buttons, row_template=f"{TEMPLATES}_inbox_row.html"
+        ),
         "inbox_has_more": len(rows) > INBOX_LIMIT,
     }
 
@@ -151,7 +174,7 @@ def tasks_context(request: HttpRequest, buttons: dict | None = None) -> dict[str
     # Bounded like the inbox: a manager with hundreds of overdue tasks still gets a fast page.
     rows = list(selectors.tasks_due(request.user, until=end_of_today)[: TASKS_LIMIT + 1])
     return {
-        "tasks": prepare(rows[:TASKS_LIMIT], buttons),
+        "tasks": prepare(rows[:TASKS_LIMIT], buttons, row_template=f"{TEMPLATES}_task_row.html"),
         "tasks_has_more": len(rows) > TASKS_LIMIT,
         "tasks_more_query": urlencode(
             {"manager": request.user.pk, "planned_before": end_of_today.isoformat()}
@@ -220,7 +243,7 @@ def _answer(
             messages.success(request, message)
         return HttpResponseRedirect(reverse("core:home"))
     if row is not None:
-        prepare([row], statuses_by_kind())
+        prepare([row], statuses_by_kind(), row_template=template)
     context = {"row": row, "message": message, "is_error": status >= 400, **extra}
     if not _is_htmx(request):
         context["row_template"] = template

@@ -175,6 +175,10 @@ TELEPHONY_ASTERISK_OUTBOUND_CONTEXTS = env.get_list(
 )
 TELEPHONY_CALLBACK_DELAY_MINUTES = env.get_int("TELEPHONY_CALLBACK_DELAY_MINUTES", 15)
 TELEPHONY_PLANNED_CALL_WINDOW_MINUTES = env.get_int("TELEPHONY_PLANNED_CALL_WINDOW_MINUTES", 240)
+# The drain logs up to this many pending call events a transaction, and after a batch that was
+# not full waits this long for more (interactions/telephony/services/processing.py).
+TELEPHONY_DRAIN_BATCH_SIZE = env.get_int("TELEPHONY_DRAIN_BATCH_SIZE", 200)
+TELEPHONY_DRAIN_PAUSE_SECONDS = float(env.get_str("TELEPHONY_DRAIN_PAUSE_SECONDS", "") or 0.2)
 
 # Supervisor reports (README, "Reports"): the longest period a report may span, and the address
 # the snapshot e-mails link to.

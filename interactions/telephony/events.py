@@ -55,6 +55,10 @@ class UnsupportedEvent(PayloadError):
     """A well-formed notification this CRM does not log (e.g. an SMS)."""
 
 
+# Interaction.provider_disposition's max_length.
+PROVIDER_DISPOSITION_LENGTH = 40
+
+
 @dataclass
 class CallEvent:
     provider: str
@@ -77,6 +81,10 @@ class CallEvent:
     def __post_init__(self) -> None:
         self.from_raw = (self.from_raw or "").strip()
         self.to_raw = (self.to_raw or "").strip()
+        # Providers add dispositions over time; a long one is kept shortened, never a failed call.
+        self.provider_disposition = (self.provider_disposition or "").strip()[
+            :PROVIDER_DISPOSITION_LENGTH
+        ]
         if not self.external_id:
             raise PayloadError(_("The call has no identifier."))
         if not self.outcome and (self.answered_at or (self.talk_seconds or 0) > 0):

@@ -321,3 +321,19 @@ def test_stored_event_is_reprocessed_from_its_raw_payload(browser, known_client)
     event = TelephonyEvent.objects.get()
     assert event.payload["caller_id"] == "74951234567"
     assert telephony_event_process(event_id=event.pk) == "done"
+
+
+def test_a_disposition_longer_than_the_column_still_logs_the_call(browser, known_client):
+    disposition = "no answer after the provider's new, very long internal disposition code"
+    out = {
+        "event": "NOTIFY_OUT_END",
+        "call_start": "2026-01-15 11:00:00",
+        "pbx_call_id": "out_long",
+        "internal": "101",
+        "destination": "84951234567",
+        "duration": "0",
+        "disposition": disposition,
+    }
+    assert post_zadarma(browser, out).status_code == 202
+    assert process_all() == ["done"]
+    assert Interaction.objects.get().provider_disposition == disposition[:40]

@@ -14,7 +14,6 @@ Everything it starts is stopped on exit, on Ctrl-C, on an error and at the hard 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import http.client
 import json
@@ -24,28 +23,38 @@ import platform
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-VENV_BIN = Path(PYTHON).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The app's start-up, processes and figures are shared with bench/pages.py.
+from _harness import (
+    RESULTS,
+    ROOT,
+    VENV_BIN,
+    Processes,
+    create_database,
+    free_port,
+    git_revision,
+    gunicorn_shape,
+    percentile,
+    require_loopback,
+    wait_until_healthy,
+)
+from _harness import manage as _manage
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crm_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 WEBHOOK_PATH = "/api/v1/telephony/generic/"
 POLL_INTERVAL = 0.05
 WARM_UP_EVENTS = 20
-STOP_GRACE_SECONDS = 15
 # Issue 8's targets on the 2-core reference machine.
 TARGET_EVENTS_PER_SECOND = 300
 TARGET_P95_LAG_SECONDS = 5.0
@@ -88,16 +97,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def require_loopback(name: str, url: str) -> None:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host not in LOOPBACK_HOSTS:
-        sys.exit(f"{name} must point at a loopback address, not {host or url!r}.")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def manage(env: dict[str, str], *arguments: str) -> None:
+    _manage(env, *arguments, timeout=600)
 
 
 def app_environment(args: argparse.Namespace, port: int) -> dict[str, str]:
@@ -122,68 +123,7 @@ def app_environment(args: argparse.Namespace, port: int) -> dict[str, str]:
     return env
 
 
-def create_database(database_url: str) -> None:
-    """CREATE DATABASE if it is missing, connected to the server's maintenance database."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone() is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
-def manage(env: dict[str, str], *arguments: str, timeout: float = 600) -> None:
-    subprocess.run(
-        [PYTHON, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=timeout,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 # --- the processes under test ----------------------------------------------------------------
-
-
-@dataclass
-class Processes:
-    """Child processes, each in its own process group so its own children stop with it."""
-
-    started: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
-
-    def start(self, name: str, argv: list[str], env: dict[str, str], log: IO[bytes]) -> None:
-        process = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.started.append((name, process))
-
-    def check_alive(self) -> None:
-        for name, process in self.started:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with status {process.returncode}; see its log")
-
-    def stop_all(self) -> None:
-        for _name, process in self.started:
-            self._signal(process, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for name, process in self.started:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                print(f"{name} did not stop in {STOP_GRACE_SECONDS}s; killing it")
-                self._signal(process, signal.SIGKILL)
-                process.wait(timeout=5)
-
-    @staticmethod
-    def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signum)
 
 
 def cpu_seconds(match: Any) -> float:
@@ -215,23 +155,6 @@ def cpu_snapshot(processes: Processes) -> dict[str, float]:
     )
     snapshot["this benchmark (senders, poller)"] = time.process_time()
     return snapshot
-
-
-def wait_until_healthy(port: int, processes: Processes, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        processes.check_alive()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", "/healthz/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz/ in time")
 
 
 # --- the load --------------------------------------------------------------------------------
@@ -399,14 +322,6 @@ class JournalWatch:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[position]
-
-
 def event_states(prefix: str) -> Counter[str]:
     from django.db.models import Count
 
@@ -420,20 +335,6 @@ def event_states(prefix: str) -> Counter[str]:
     return Counter({row["state"]: row["count"] for row in rows})
 
 
-def git_revision() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 @dataclass
 class Figures:
     states: Counter[str]
@@ -441,15 +342,6 @@ class Figures:
     load_before: float
     load_after: float
     cpu_used: dict[str, float]
-
-
-def gunicorn_shape(env: dict[str, str]) -> tuple[int, int]:
-    """Workers and threads as the repo's gunicorn.conf.py resolves them in this environment."""
-    code = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['workers'], c['threads'])"
-    output = subprocess.run(
-        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    return int(output[0]), int(output[1])
 
 
 def summarise(load: Load, watch: JournalWatch, figures: Figures) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import re
 
 from openpyxl import Workbook
 
+from crm_project.core.spreadsheets import formula_safe as safe
 from reports.builders import Report, Section
 
 CSV = "csv"
@@ -16,22 +17,9 @@ FORMATS = {
     CSV: "text/csv; charset=utf-8",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 Cell = int | float | str | None
-
-
-def safe(value: Cell) -> Cell:
-    """Numbers stay numbers; text that a spreadsheet would run as a formula gets a leading '."""
-    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too; importers
-    # differ on other whitespace (line breaks, no-break spaces), so any of it counts.
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
-    ):
-        return f"'{value}"
-    return value
 
 
 def table(section: Section) -> list[list[Cell]]:

@@ -32,6 +32,7 @@ from clients.views.base import ClientDetailView, contacts_with_channels, shown_e
 from crm_project.core.audit import request_ip
 from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.models import AuditEntry
+from crm_project.core.spreadsheets import formula_safe
 from crm_project.core.views import (
     CapabilityRequiredMixin,
     KeysetPaginationMixin,
@@ -290,12 +291,8 @@ def person_erase_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or a tab/CR) is text."""
+    """A cell as text, formulas neutralised; a full phone number (+7…) is data, not a formula."""
     text = "" if value is None else str(value)
     if E164.fullmatch(text):
         return text
-    # Spreadsheets skip leading spaces before a formula, so " =1+1" is one too; importers
-    # differ on other whitespace (line breaks, no-break spaces), so any of it counts.
-    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
+    return formula_safe(text)

@@ -40,11 +40,16 @@ def add_bootstrap_classes(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+def shown_contact_name(interaction: Interaction, *, unmasked: bool) -> str:
+    """The interaction's contact person's name, masked for whom it is not due."""
+    name = interaction.contact.full_name if interaction.contact_id else ""
+    return name if unmasked else phones.mask_name(name)
+
+
 def show_contact_names(interactions: list[Interaction], *, unmasked: bool) -> list[Interaction]:
-    """Set `shown_contact`: the contact person's name, masked for whom it is not due."""
+    """Set `shown_contact` on each (shown_contact_name)."""
     for interaction in interactions:
-        name = interaction.contact.full_name if interaction.contact_id else ""
-        interaction.shown_contact = name if unmasked else phones.mask_name(name)
+        interaction.shown_contact = shown_contact_name(interaction, unmasked=unmasked)
     return interactions
 
 
@@ -55,7 +60,9 @@ def mask_unknown_callers(interactions: list[Interaction]) -> list[Interaction]:
     who sees a caller's number and a contact person's name in full.
     """
     for interaction in interactions:
-        show_contact_names([interaction], unmasked=interaction.has_personal_data_access)
+        interaction.shown_contact = shown_contact_name(
+            interaction, unmasked=interaction.has_personal_data_access
+        )
         if interaction.client_id is not None:
             interaction.masked_phone = ""
         elif interaction.has_personal_data_access:

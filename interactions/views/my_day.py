@@ -33,7 +33,7 @@ from clients.models import Client
 from crm_project.core import phones
 from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.exceptions import ConflictError
-from crm_project.core.phones import mask_name
+from crm_project.core.views import shown_contact_name
 from interactions import selectors
 from interactions.models import Interaction, InteractionStatus, Kind
 from interactions.services import PLANNED, interaction_set_status, task_complete, task_reschedule
@@ -137,13 +137,11 @@ def prepare(
     """Attach what a row shows: the caller's number as the user may see it, its buttons."""
     rendered: dict[str, str] = {}
     for row in rows:
-        contact_name = row.contact.full_name if row.contact else ""
         if row.has_personal_data_access:
             row.shown_phone = phones.format_for_display(row.phone_e164)
-            row.shown_contact = contact_name
         else:
             row.shown_phone = phones.mask(row.phone_e164)
-            row.shown_contact = mask_name(contact_name) if contact_name else ""
+        row.shown_contact = shown_contact_name(row, unmasked=row.has_personal_data_access)
         if row.client and row.shown_contact == row.client.name:
             row.shown_contact = ""  # a private person: the client is the contact
         row.buttons = buttons.get(row.kind, [])

@@ -22,7 +22,7 @@ from crm_project.core.capabilities import Capability
 from crm_project.core.views import (
     CapabilityRequiredMixin,
     add_bootstrap_classes,
-    show_contact_names,
+    shown_contact_name,
 )
 from interactions.forms import QUICK_LOG_FORMS, QuickLogForm, statuses_by_kind
 from interactions.models import Interaction
@@ -83,16 +83,13 @@ class QuickLogView(CapabilityRequiredMixin, View):
         fresh = self._form(None)  # reloads the client: its last contact has just moved
         fresh.set_autofocus()
         attach_contact_age([self.client])
+        interaction.shown_contact = shown_contact_name(
+            interaction, unmasked=self.client.has_personal_data_access
+        )
         response = render(
             self.request,
             "interactions/_quick_log_logged.html",
-            {
-                "form": fresh,
-                "client": self.client,
-                "interaction": show_contact_names(
-                    [interaction], unmasked=self.client.has_personal_data_access
-                )[0],
-            },
+            {"form": fresh, "client": self.client, "interaction": interaction},
         )
         response["HX-Trigger"] = COUNTERS_CHANGED_EVENT
         return response

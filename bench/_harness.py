@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import platform
 import secrets
 import signal
 import socket
@@ -184,6 +185,27 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[position]
+
+
+def interpreter() -> str:
+    """The CPython the benchmark and the app it starts run on (the bench venv's base)."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    return f"Python {platform.python_version()} ({os.path.realpath(base)})"
+
+
+def cpu_check() -> str:
+    """A fixed pure-Python workload, best of three: tells a slower machine or interpreter.
+
+    The figures of two runs compare only where this one is about the same.
+    """
+    best = float("inf")
+    for _attempt in range(3):
+        started = time.process_time()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        best = min(best, time.process_time() - started)
+    return f"CPU check {best * 1000:.0f} ms (5M-step Python loop, lower is faster)"
 
 
 def load_average() -> str:

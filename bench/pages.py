@@ -26,7 +26,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import random
 import signal
 import statistics
@@ -411,9 +410,10 @@ def table(
 ) -> str:
     header = [
         f"Pages under signed-in load, {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"git {harness.git_revision()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; load average (1/5 min) before {context['load_before']}, "
-        f"after {context['load_after']} (other work on the machine skews the figures)",
+        f"git {harness.git_revision()}, {os.cpu_count()} CPUs, {harness.interpreter()}, "
+        f"{context['cpu_check']}",
+        f"load average (1/5 min) before {context['load_before']}, after "
+        f"{context['load_after']} (other work on the machine skews the figures)",
         f"data: {context['data']}; gunicorn {context['shape']}",
         f"steady load: {args.users} signed-in users, each pausing ~{args.pause:g} s, "
         f"{args.duration:g} s a page after {args.warm_up:g} s warm-up",
@@ -481,6 +481,7 @@ def main() -> int:
     signal.signal(signal.SIGALRM, abort)
     signal.alarm(int(args.timeout))
     load_before = harness.load_average()
+    cpu_check = harness.cpu_check()
     # DEBUG off serves hashed assets from the manifest, as the container image builds it.
     harness.manage(env, "collectstatic", "--no-input")
     data = prepare_database(env, args.clients, args.interactions, args.regenerate)
@@ -536,6 +537,7 @@ def main() -> int:
     context = {
         "load_before": load_before,
         "load_after": harness.load_average(),
+        "cpu_check": cpu_check,
         "data": f"{args.interactions:,} interactions, {args.clients:,} clients ({data})",
         "shape": shape,
     }
@@ -550,6 +552,8 @@ def main() -> int:
         "journal_1000th_ms": journal[1],
         "load_before": load_before,
         "load_after": context["load_after"],
+        "interpreter": harness.interpreter(),
+        "cpu_check": cpu_check,
     }
     args.output.with_suffix(".json").write_text(json.dumps(machine, indent=2), encoding="utf-8")
     print(f"\nwritten to {args.output}")

@@ -103,6 +103,7 @@ def summary(statuses: dict[str, int]) -> str:
         f"Issue 8 benchmarks, {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, "
         f"git {harness.git_revision()}, {os.cpu_count()} CPUs, load average now "
         f"{harness.load_average()}",
+        f"{harness.interpreter()}, {harness.cpu_check()}",
         "details: bench/results/pages.txt, report_activity.txt, telephony_intake.txt",
         "",
         f"{'figure'.ljust(width)}  {'measured':>18}  {'target':>9}  verdict",

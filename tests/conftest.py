@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client as BrowserClient
 
 from crm_project.accounts.models import User
+from crm_project.core import choices
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,6 +34,14 @@ def pytest_collection_modifyitems(items):
             continue
         kwargs = {**marker.kwargs, "serialized_rollback": True}
         item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _forget_kept_choices():
+    """Select options kept in the process (core.choices) must not outlive a test's rollback."""
+    choices.clear()
+    yield
+    choices.clear()
 
 
 def pytest_configure(config):

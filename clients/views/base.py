@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -21,11 +21,12 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from clients.filters import ClientFilter
 from clients.forms import ClientCreateForm
-from clients.models import Client, ContactPerson
+from clients.models import Client, ContactPerson, Email, Phone
 from clients.services import ContactData, DuplicateContactError, client_create
 from crm_project.accounts.models import User
 from crm_project.core import phones
 from crm_project.core.capabilities import Capability, has_capability
+from crm_project.core.choices import cache_choices
 from crm_project.core.views import (
     CapabilityRequiredMixin,
     HtmxPartialMixin,
@@ -66,16 +67,28 @@ def attach_contact_age(clients: list[Client]) -> None:
 def attach_contact_channels(clients: list[Client]) -> None:
     """Set `shown_phones`/`shown_emails` on each client, masked where the user may not see them.
 
-    Needs `has_personal_data_access` from Client.objects.with_personal_data_access(user).
+    Needs `has_personal_data_access` from Client.objects.with_personal_data_access(user). Two
+    queries of plain values whatever the number of clients (a list page has no use for the
+    channels' model instances).
     """
-    prefetch_related_objects(clients, "phones", "emails")
+    ids = [client.pk for client in clients]
+    numbers: dict[int, list[str]] = defaultdict(list)
+    for client_id, number in Phone.objects.filter(client_id__in=ids).values_list(
+        "client_id", "number_e164"
+    ):
+        numbers[client_id].append(number)
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for client_id, address in Email.objects.filter(client_id__in=ids).values_list(
+        "client_id", "address"
+    ):
+        addresses[client_id].append(address)
     for client in clients:
         unmasked = client.has_personal_data_access
         client.shown_phones = [
-            shown_phone(phone.number_e164, unmasked=unmasked) for phone in client.phones.all()
+            shown_phone(number, unmasked=unmasked) for number in numbers.get(client.pk, ())
         ]
         client.shown_emails = [
-            shown_email(email.address, unmasked=unmasked) for email in client.emails.all()
+            shown_email(address, unmasked=unmasked) for address in addresses.get(client.pk, ())
         ]
 
 
@@ -134,6 +147,7 @@ class ClientListView(
         )
         client_filter = ClientFilter(self.request.GET, queryset=queryset, request=self.request)
         add_bootstrap_classes(client_filter.form)
+        cache_choices(client_filter.form, "lead_source", "responsible_manager")
         offer_any_yes_no(client_filter.form.fields["has_phone"])
         offer_any_yes_no(client_filter.form.fields["has_email"])
         page = self.paginate_keyset(client_filter.qs)

@@ -8,6 +8,7 @@ from django import forms
 from django.views.generic import TemplateView
 
 from crm_project.core.capabilities import Capability
+from crm_project.core.choices import cache_choices
 from crm_project.core.views import (
     CapabilityRequiredMixin,
     HtmxPartialMixin,
@@ -46,6 +47,7 @@ class InteractionListView(
         kind_field = journal_filter.form.fields["kind"]
         kind_field.widget = forms.CheckboxSelectMultiple(choices=kind_field.choices)
         add_bootstrap_classes(journal_filter.form)
+        cache_choices(journal_filter.form, "status", "manager")
         page = self.paginate_keyset(journal_filter.qs)
         mask_unknown_callers(page["rows"])
         context.update(

@@ -40,6 +40,9 @@ run: deps var/secret_key
 	  TELEPHONY_WEBHOOK_SECRET=$${TELEPHONY_WEBHOOK_SECRET:-demo-telephony-secret} \
 	  $(BIN)/honcho -f Procfile.dev start
 
+# In parallel, one process per CPU (at most four), each with its own test database and Redis
+# database; PYTEST_ARGS="-n 0" runs them one by one.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 test: deps browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,7 +1,6 @@
 """Events logged a batch at a time: few queries, each event once, even with workers racing."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +23,7 @@ from tests.conftest import require_postgresql, require_redis
 from tests.factories import ClientFactory, PhoneFactory
 from tests.telephony.conftest import celery_broker, post_generic, post_zadarma
 from tests.telephony.test_providers import zadarma_params
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.urls("tests.telephony.urls"), pytest.mark.usefixtures("statuses")]
 
@@ -196,25 +196,6 @@ def test_an_event_the_database_refuses_fails_alone_and_its_batch_is_logged(brows
     assert refused.attempts == 1
 
 
-def _in_threads(target, count):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_workers_claiming_batches_at_once_log_each_event_once(browser, clients):
     require_postgresql()
@@ -233,7 +214,7 @@ def test_workers_claiming_batches_at_once_log_each_event_once(browser, clients):
             outcomes += batch.values()
         return outcomes
 
-    results = _in_threads(drain_in_small_batches, 3)
+    results = at_once(drain_in_small_batches, 3)
     assert sorted(outcome for outcomes in results for outcome in outcomes) == ["done"] * 70
     assert set(TelephonyEvent.objects.values_list("state", "attempts")) == {("done", 1)}
     assert Interaction.objects.exclude(external_id="").count() == 35
@@ -255,7 +236,7 @@ def test_two_drains_at_once_log_everything_once(browser, clients):
     for number in range(25):
         deliver(browser, event(f"both-{number}", f"+7495123{number % 10:04d}"))
     cache.delete_many([drain_key("requested"), drain_key("running")])
-    results = _in_threads(lambda: telephony_events_drain(batch_size=5), 2)
+    results = at_once(lambda: telephony_events_drain(batch_size=5), 2)
     assert sum(outcomes["done"] for outcomes in results) == 25
     assert Interaction.objects.exclude(external_id="").count() == 25
     assert not TelephonyEvent.objects.exclude(state="done").exists()

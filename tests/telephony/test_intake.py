@@ -2,11 +2,9 @@
 
 import datetime
 import json
-import threading
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from interactions.models import Interaction
@@ -21,6 +19,7 @@ from tests.telephony.conftest import (
     post_zadarma,
     process_all,
 )
+from tests.threads import at_once
 
 pytestmark = pytest.mark.urls("tests.telephony.urls")
 
@@ -152,21 +151,7 @@ def test_concurrent_deliveries_store_one_event_and_one_interaction(statuses):
     require_postgresql()
     from django.test import Client as BrowserClient
 
-    barrier = threading.Barrier(3)
-    codes = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            codes.append(post_generic(BrowserClient(), call()).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes = at_once(lambda: post_generic(BrowserClient(), call()).status_code)
     assert sorted(codes) == [200, 200, 202]
     assert TelephonyEvent.objects.count() == 1
     process_all()

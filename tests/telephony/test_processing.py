@@ -4,7 +4,6 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
 
 from crm_project.core.models import AuditEntry
 from interactions.models import Interaction
@@ -22,6 +21,7 @@ from tests.factories import (
     status,
 )
 from tests.telephony.conftest import post_generic, process_all
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.urls("tests.telephony.urls"), pytest.mark.usefixtures("statuses")]
 
@@ -305,30 +305,11 @@ def test_a_payload_that_no_longer_parses_is_kept_as_failed_with_its_reason():
     assert not Interaction.objects.exists()
 
 
-def _in_threads(target, count=3):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_for_one_event_process_it_once(browser, known_client):
     require_postgresql()
     event_id = deliver(browser, event())
-    results = _in_threads(lambda: telephony_event_process(event_id=event_id))
+    results = at_once(lambda: telephony_event_process(event_id=event_id))
     assert sorted(results) == ["done", "skipped", "skipped"]
     assert Interaction.objects.count() == 1
     assert TelephonyEvent.objects.get().attempts == 1
@@ -351,7 +332,7 @@ def test_start_and_end_processed_at_once_give_one_interaction(browser, known_cli
             event_id = next(ids)
         return telephony_event_process(event_id=event_id)
 
-    assert _in_threads(process_next) == ["done", "done", "done"]
+    assert at_once(process_next) == ["done", "done", "done"]
     call = Interaction.objects.get()
     assert call.call_outcome == Outcome.ANSWERED
     assert call.talk_seconds == 110

@@ -40,7 +40,9 @@ VERSION_KEY = "crm:choices-version:{label}"
 
 _lists: OrderedDict[tuple, tuple[object, float, list[tuple[Any, str]]]] = OrderedDict()
 _lock = threading.Lock()
-_watched: set[type[models.Model]] = set()
+# Replaced, never changed in place: a save in one thread iterates it while a request in
+# another may add a model.
+_watched: frozenset[type[models.Model]] = frozenset()
 _local_versions = itertools.count()
 
 
@@ -67,6 +69,13 @@ def bump_model_version(model: type[models.Model]) -> None:
 
 # Saves that change nothing an option shows or filters on (every sign-in saves last_login).
 IGNORED_UPDATES = frozenset({"last_login"})
+
+
+def _watch(model: type[models.Model]) -> None:
+    global _watched
+    if model not in _watched:
+        with _lock:
+            _watched = _watched | {model}
 
 
 def _model_changed(sender: type[models.Model], **kwargs: Any) -> None:
@@ -118,7 +127,7 @@ class _CachedIteration:
 
     def _kept(self) -> list[tuple[Any, str]]:
         model = self.queryset.model
-        _watched.add(model)
+        _watch(model)
         key = _key(self.field, self.queryset)
         version = model_version(model)
         if version is None:

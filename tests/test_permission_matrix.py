@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from clients.models import CorrectionRequest, PointsEntry
 from clients.services import campaign_create, segment_create, unsubscribe_token
@@ -24,6 +24,7 @@ from tests.factories import (
     PlanFactory,
     status,
 )
+from tests.security.permissions.harness import all_url_names as every_url_name
 
 # Third-party and framework routes that are not ours to test here (Django admin internals are
 # covered by the admin rows below through the index and one model page).
@@ -287,21 +288,10 @@ MATRIX: dict[str, Row] = {
 }
 
 
-def _walk(patterns, prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names |= _walk(pattern.url_patterns, namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{prefix}{pattern.name}")
-    return names
-
-
 def all_url_names() -> set[str]:
     return {
         name
-        for name in _walk(get_resolver().url_patterns)
+        for name in every_url_name()
         if not name.startswith(IGNORED_PREFIXES) and name not in IGNORED_NAMES
     }
 

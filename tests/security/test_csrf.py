@@ -35,12 +35,21 @@ def _post(browser: BrowserClient, url: str, data: dict | None, *, with_token: bo
     return browser.post(url, data=data or {}, **extra)
 
 
-@pytest.mark.parametrize("url_name", PAGES)
-def test_page_refuses_a_post_without_csrf_token(url_name, request, objects):  # noqa: F811
+def _allowed_caller(url_name, request, objects):  # noqa: F811
+    """The route's matrix row, and the first persona it lets in, with the URL to post to."""
     row = MATRIX[url_name]
     persona = next(p for p in TRYING_ORDER if row.expected[p] not in (401, 403))
-    user = request.getfixturevalue(persona)
-    url = reverse(url_name, kwargs=row.kwargs(objects))
+    return (
+        row,
+        persona,
+        request.getfixturevalue(persona),
+        reverse(url_name, kwargs=row.kwargs(objects)),
+    )
+
+
+@pytest.mark.parametrize("url_name", PAGES)
+def test_page_refuses_a_post_without_csrf_token(url_name, request, objects):  # noqa: F811
+    row, persona, user, url = _allowed_caller(url_name, request, objects)
 
     with_token = _post(_browser(user, with_token=True), url, row.data, with_token=True)
     without = _post(_browser(user, with_token=False), url, row.data, with_token=False)
@@ -59,10 +68,7 @@ API_POSTS = sorted(
 
 @pytest.mark.parametrize("url_name", API_POSTS)
 def test_api_action_refuses_a_session_post_without_csrf_header(url_name, request, objects):  # noqa: F811
-    row = MATRIX[url_name]
-    persona = next(p for p in TRYING_ORDER if row.expected[p] not in (401, 403))
-    user = request.getfixturevalue(persona)
-    url = reverse(url_name, kwargs=row.kwargs(objects))
+    row, persona, user, url = _allowed_caller(url_name, request, objects)
 
     with_token = _post(_browser(user, with_token=True), url, row.data, with_token=True)
     without = _post(_browser(user, with_token=True), url, row.data, with_token=False)

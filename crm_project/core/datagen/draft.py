@@ -453,10 +453,8 @@ class Generator:
                     Plan(
                         manager_id=manager,
                         month=month,
-                        contacts_target=rng.randrange(40, 81, 5),
-                        meetings_target=rng.randint(8, 15),
-                        deals_target=rng.randint(3, 8),
                         created_by_id=supervisor_of.get(staff.team_of[manager]),
+                        **demo.plan_targets(rng),
                     )
                 )
             month = (month - datetime.timedelta(days=1)).replace(day=1)

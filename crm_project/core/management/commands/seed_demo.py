@@ -178,6 +178,15 @@ def pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def plan_targets(rng: random.Random) -> dict[str, int]:
+    """A month's plan as the demo sets it (also generate_data's, crm_project/core/datagen)."""
+    return {
+        "contacts_target": rng.randrange(40, 81, 5),
+        "meetings_target": rng.randint(8, 15),
+        "deals_target": rng.randint(3, 8),
+    }
+
+
 def translit(text: str) -> str:
     letters = "".join(TRANSLIT.get(char, char) for char in text.lower())
     ascii_only = unicodedata.normalize("NFKD", letters).encode("ascii", "ignore").decode()
@@ -329,14 +338,7 @@ class Command(BaseCommand):
                     continue
                 rng = random.Random(f"{self.seed}:plan:{manager.username}:{month}")
                 plans.append(
-                    Plan(
-                        manager=manager,
-                        month=month,
-                        contacts_target=rng.randrange(40, 81, 5),
-                        meetings_target=rng.randint(8, 15),
-                        deals_target=rng.randint(3, 8),
-                        created_by=supervisor,
-                    )
+                    Plan(manager=manager, month=month, created_by=supervisor, **plan_targets(rng))
                 )
         Plan.objects.bulk_create(plans)
         return len(plans)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
+from crm_project.core.compiled import CompiledQuery
 from interactions.models import Interaction
 from interactions.selectors import CONTACTS_TAKEN, MEETINGS_HELD, contacts_taken, meetings_held
 from reports.models import Plan
@@ -236,16 +237,16 @@ def _count(queryset: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
 
 
-def _figures(
+def _figures_queryset(
     ids: list[int], month: datetime.date, start: datetime.datetime, end: datetime.datetime
-) -> dict[int, dict]:
+) -> models.QuerySet:
     journal = Interaction.objects.filter(
         manager=OuterRef("pk"), occurred_at__gte=start, occurred_at__lt=end
     )
     plan = Plan.objects.filter(manager=OuterRef("pk"), month=month)
     # The same set as deals_closed (issue 5), counted for every manager in this one query.
     deals = won_deals(start, end).filter(manager=OuterRef("pk"))
-    rows = (
+    return (
         User.objects.filter(pk__in=ids)
         .annotate(
             progress_has_plan=Exists(plan),
@@ -259,6 +260,23 @@ def _figures(
         .values("pk", *(f"progress_{name}" for name in PROGRESS_FIGURES))
         .order_by()
     )
+
+
+# Compiled once per process: building this query was half of what My day's counters cost.
+_FIGURES = CompiledQuery(
+    User,
+    _figures_queryset,
+    ids=models.IntegerField(),
+    month=models.DateField(),
+    start=models.DateTimeField(),
+    end=models.DateTimeField(),
+)
+
+
+def _figures(
+    ids: list[int], month: datetime.date, start: datetime.datetime, end: datetime.datetime
+) -> dict[int, dict]:
+    rows = _FIGURES.rows(ids=ids, month=month, start=start, end=end)
     # Prefixed: User already has fields named like the figures (e.g. the `deals` relation).
     return {row["pk"]: {name: row[f"progress_{name}"] for name in PROGRESS_FIGURES} for row in rows}
 

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from crm_project.core.db import REPLICA, replica_reads
 from interactions.models import Interaction
+from reports.selectors import plans_progress
 from tests.conftest import require_postgresql
 from tests.factories import ClientFactory, InteractionFactory
 from tests.reports.conftest import PERIOD, at
@@ -61,3 +63,14 @@ def test_inside_a_write_transaction_reads_stay_on_the_primary(manager):
         client = ClientFactory(responsible_manager=manager)
         # Uncommitted: only the primary's own transaction can see it.
         assert type(client).objects.filter(pk=client.pk).exists()
+
+
+def test_the_team_counters_follow_the_reads_to_the_replica(manager):
+    """plans_progress runs a compiled query (crm_project.core.compiled): routed like the ORM."""
+    month = timezone.localdate()
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        plans_progress(managers=[manager], month=month)
+    assert replica.captured_queries == []
+    with replica_reads(), CaptureQueriesContext(connections[REPLICA]) as replica:
+        plans_progress(managers=[manager], month=month)
+    assert any("reports_plan" in query["sql"] for query in replica.captured_queries)

@@ -132,9 +132,10 @@ def calls_inbox(user: User, *, limit: int | None = None) -> InteractionQuerySet:
     queryset = own_or_queue(awaiting_decision(queryset), user)
     if limit is not None:
         queryset = queryset.filter(pk__in=_newest_awaiting_ids(user, limit))
+    # The manager is not shown (the row only tells the team queue by manager_id): no join.
     return (
         with_previous_calls(queryset)
-        .select_related("client", "contact", "status", "manager")
+        .select_related("client", "contact", "status")
         .order_by("-occurred_at", "-id")
     )
 
@@ -164,6 +165,6 @@ def tasks_due(user: User, *, until: datetime.datetime) -> InteractionQuerySet:
         own_or_queue(queryset, user)
         .filter(planned_at__lt=until)
         .with_personal_data_access(user)
-        .select_related("client", "contact", "status", "manager")
+        .select_related("client", "contact", "status")
         .order_by("planned_at", "id")
     )

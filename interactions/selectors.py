@@ -41,7 +41,7 @@ COUNTER_CHOICES = [
 ]
 
 
-def contacts_taken(queryset: InteractionQuerySet) -> InteractionQuerySet:
+def _contact_taken() -> Q:
     """Contacts taken: counted interactions that took place with a client of the base.
 
     - a call (in or out) unless the phone system says nobody answered or its status says
@@ -56,18 +56,25 @@ def contacts_taken(queryset: InteractionQuerySet) -> InteractionQuerySet:
         & (Q(status__isnull=True) | ~Q(status__code__in=NOT_REACHED_STATUS_CODES))
     )
     held_meeting = Q(kind=Kind.MEETING, status__code="held")
-    return (
-        queryset.counted()
-        .filter(client__isnull=False, occurred_at__isnull=False)
-        .filter(reached_call | held_meeting | Q(kind__in=EMAIL_KINDS))
+    return Q(client__isnull=False, occurred_at__isnull=False) & (
+        reached_call | held_meeting | Q(kind__in=EMAIL_KINDS)
     )
+
+
+# As conditions too: the plan counters count both in one pass over a manager's month
+# (reports.selectors), where a condition in the WHERE clause cost more planning than the count.
+CONTACT_TAKEN_CONDITION = _contact_taken()
+MEETING_HELD_CONDITION = Q(kind=Kind.MEETING, status__code="held", occurred_at__isnull=False)
+
+
+def contacts_taken(queryset: InteractionQuerySet) -> InteractionQuerySet:
+    """Contacts taken (CONTACT_TAKEN_CONDITION) among the counted interactions of `queryset`."""
+    return queryset.counted().filter(CONTACT_TAKEN_CONDITION)
 
 
 def meetings_held(queryset: InteractionQuerySet) -> InteractionQuerySet:
     """Meetings held: counted meetings with the status "held" that took place."""
-    return queryset.counted().filter(
-        kind=Kind.MEETING, status__code="held", occurred_at__isnull=False
-    )
+    return queryset.counted().filter(MEETING_HELD_CONDITION)
 
 
 COUNTERS = {CONTACTS_TAKEN: contacts_taken, MEETINGS_HELD: meetings_held}

@@ -8,10 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm_project.core.models import AuditEntry
+from interactions.models import Interaction, Kind
+from interactions.selectors import contacts_taken, meetings_held
+from interactions.telephony.events import Outcome
 from reports.models import Plan
-from reports.selectors import Pace, team_board
+from reports.selectors import Pace, plan_progress, team_board
 from reports.services import plan_copy_forward, plan_set
 from tests.factories import ClientFactory, InteractionFactory, PlanFactory, UserFactory
+from tests.reports.conftest import records_behind
 
 pytestmark = pytest.mark.django_db
 
@@ -176,8 +180,6 @@ def test_board_shows_each_manager_against_plan_and_the_team_total(
     assert rows[other_manager].has_plan is False
     total = {counter.key: counter for counter in board.total}
     assert (total["contacts_taken"].done, total["contacts_taken"].target) == (3, 10)
-    from tests.reports.conftest import records_behind
-
     assert records_behind(total["contacts_taken"].url) == 3
     assert records_behind(rows[manager].counter("contacts_taken").url) == 3
 
@@ -263,3 +265,36 @@ def test_board_api(login, supervisor, manager):
     assert response.status_code == 200
     row = next(row for row in response.json()["rows"] if row["manager"] == manager.pk)
     assert row["pace_status"] in {"on_track", "at_risk", "behind"}
+
+
+def test_my_counters_count_exactly_the_records_behind_their_links(manager, statuses):
+    """Every kind, status and phone-system outcome, with and without a client: the counters
+    (one pass over the month, reports.selectors) agree with the journal lists they link to."""
+    client = ClientFactory(responsible_manager=manager)
+    now = timezone.now()
+    for kind in Kind.values:
+        for status in [None, *statuses.filter(kind=kind)]:
+            for outcome in ("", Outcome.ANSWERED, Outcome.MISSED, Outcome.BUSY):
+                for row_client in (client, None):
+                    InteractionFactory(
+                        client=row_client,
+                        phone_raw="" if row_client else "+7 495 123-45-67",
+                        manager=manager,
+                        kind=kind,
+                        status=status,
+                        call_outcome=outcome,
+                        occurred_at=now,
+                    )
+    InteractionFactory(client=client, manager=manager, occurred_at=None, planned_at=now)
+
+    counters = {
+        counter.key: counter
+        for counter in plan_progress(manager=manager, month=timezone.localdate()).counters
+    }
+
+    mine = Interaction.objects.filter(manager=manager)
+    contacts, meetings = counters["contacts_taken"], counters["meetings_held"]
+    assert contacts.done == contacts_taken(mine).count() == records_behind(contacts.url)
+    assert meetings.done == meetings_held(mine).count() == records_behind(meetings.url)
+    # Not everything counts, and not nothing: the conditions really sort the rows.
+    assert 0 < meetings.done < contacts.done < mine.count()

@@ -133,7 +133,9 @@ class InteractionViewSet(
     )
     @action(detail=False, filter_backends=[], pagination_class=InboxPagination)
     def inbox(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.calls_inbox(request.user))
+        # The API names each call's manager; My day does not, and leaves the join out.
+        calls = selectors.calls_inbox(request.user).select_related("manager")
+        page = self.paginate_queryset(calls)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 

@@ -210,6 +210,16 @@ MATRIX: dict[str, Row] = {
         method="post",
         kwargs=lambda o: {"pk": o["deal"].pk},
     ),
+    "api:deal-remind": Row(
+        _all(403, anonymous=401, supervisor=201, admin=201),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
+    "api:deal-reassign": Row(
+        _all(403, anonymous=401, supervisor=400, admin=400),
+        method="post",
+        kwargs=lambda o: {"pk": o["deal"].pk},
+    ),
     "api:deal-stage-list": Row(API_DEALS),
     "api:deal-stage-detail": Row(API_DEALS, kwargs=lambda o: {"pk": o["deal"].stage_id}),
     "api:deal-stage-change-list": Row(API_DEALS),

@@ -21,6 +21,7 @@ from clients.models import (
     ContactPerson,
     CorrectionRequest,
     Deal,
+    DealReminder,
     DealStage,
     DealStageChange,
     Email,
@@ -31,6 +32,7 @@ from clients.models import (
     TransferRule,
 )
 from clients.services import PERSONAL_FIELDS, WORK_FIELDS, ContactData
+from clients.services.deals import NOTE_MAX_LENGTH
 from crm_project.accounts.models import User
 from crm_project.core import phones
 from crm_project.core.phones import mask_name
@@ -434,6 +436,35 @@ class DealStageMoveSerializer(serializers.Serializer):
     )
     comment = serializers.CharField(label=_("comment"), required=False, allow_blank=True)
     version = expected_version_field()
+
+
+class DealRemindSerializer(StrictSerializerMixin, serializers.Serializer):
+    message = serializers.CharField(
+        label=_("message"),
+        required=False,
+        allow_blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("A word to the manager, sent with the reminder."),
+    )
+
+
+class DealReminderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DealReminder
+        fields = ["id", "deal", "manager", "sent_by", "message", "created_at", "sent_at"]
+        read_only_fields = fields
+        extra_kwargs = {"sent_at": {"help_text": _("Empty until the e-mail has gone out.")}}
+
+
+class DealReassignSerializer(StrictSerializerMixin, serializers.Serializer):
+    manager = serializers.PrimaryKeyRelatedField(
+        label=_("to manager"),
+        queryset=User.objects.active_managers(),
+        error_messages={"does_not_exist": _("No active manager with id {pk_value}.")},
+    )
+    reason = serializers.CharField(
+        label=_("reason"), required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class DealStageChangeSerializer(serializers.ModelSerializer):

@@ -38,6 +38,9 @@ from clients.api.serializers import (
     CorrectionRequestSerializer,
     CorrectionResolveSerializer,
     DealCreateSerializer,
+    DealReassignSerializer,
+    DealReminderSerializer,
+    DealRemindSerializer,
     DealSerializer,
     DealStageChangeSerializer,
     DealStageMoveSerializer,
@@ -85,6 +88,8 @@ from clients.services import (
     correction_request_resolve,
     deal_create,
     deal_move_stage,
+    deal_reassign,
+    deal_remind,
     deal_update,
     may_change_deal,
     personal_data_viewed,
@@ -92,6 +97,7 @@ from clients.services import (
     segment_reach,
     segment_unreached_by_manager,
 )
+from clients.services.deals import manages_team_deals
 from crm_project.core.api.errors import DetailedValidationError, django_validation_to_drf
 from crm_project.core.api.viewsets import ApiViewSetMixin
 from crm_project.core.audit import request_ip
@@ -301,7 +307,11 @@ class DealViewSet(
     """Deals of the user's team (a manager changes only his own)."""
 
     filterset_class = DealFilter
-    required_capabilities = {"default": Capability.WORK_ON_DEALS}
+    required_capabilities = {
+        "remind": Capability.MANAGE_DEALS_OF_TEAM,
+        "reassign": Capability.MANAGE_DEALS_OF_TEAM,
+        "default": Capability.WORK_ON_DEALS,
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
     schema_error_codes = {"partial_update": ["409"], "stage": ["409"]}
 
@@ -317,6 +327,8 @@ class DealViewSet(
             "create": DealCreateSerializer,
             "partial_update": DealUpdateSerializer,
             "stage": DealStageMoveSerializer,
+            "remind": DealRemindSerializer,
+            "reassign": DealReassignSerializer,
         }.get(self.action, DealSerializer)
 
     def create(self, request: Request) -> Response:
@@ -357,6 +369,49 @@ class DealViewSet(
                 actor=request.user, deal=deal, expected_version=expected_version, **values
             )
         return Response(self._read(deal))
+
+    @extend_schema(
+        request=DealRemindSerializer,
+        responses={201: DealReminderSerializer},
+        summary=gettext_lazy("Remind the manager of an open deal"),
+        description=gettext_lazy(
+            "For the supervisor of the deal's manager (stage control): the manager gets an "
+            "e-mail with the deal and the message; sent_at is set once it has gone out."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: str | None = None) -> Response:
+        deal = self._supervised()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            reminder = deal_remind(actor=request.user, deal=deal, **serializer.validated_data)
+        return Response(DealReminderSerializer(reminder).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DealReassignSerializer,
+        responses=DealSerializer,
+        summary=gettext_lazy("Give an open deal to another manager of the team"),
+        description=gettext_lazy(
+            "For the supervisor of the deal's manager (stage control): the deal keeps its stage "
+            "and history; the new manager must be an active manager of the same team."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str | None = None) -> Response:
+        deal = self._supervised()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors(request):
+            deal_reassign(actor=request.user, deal=deal, **serializer.validated_data)
+        return Response(self._read(deal))
+
+    def _supervised(self) -> Deal:
+        # Checked before the input is parsed, as _changeable: not his manager's deal is 403.
+        deal = self.get_object()
+        if not manages_team_deals(self.request.user, deal.manager):
+            raise PermissionDenied(_("Only the supervisor of the deal's manager may do this."))
+        return deal
 
     def _changeable(self) -> Deal:
         # Checked before the input is parsed: another manager's deal is 403, not field errors.

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "amount", "currency", "expected_close_date")
+# A supervisor's note with a reminder or a reassignment: a few paragraphs at most.
+NOTE_MAX_LENGTH = 2000
 COURTESY_CALL_HOUR = 10
 
 
@@ -350,8 +352,9 @@ def deal_remind(*, actor: User, deal: Deal, message: str = "") -> DealReminder:
     """Remind the deal's manager of it by e-mail (sent by Celery after commit)."""
     _check_manages(actor, deal)
     _check_open(deal)
+    message = _checked_note(message, field="message")
     reminder = DealReminder.objects.create(
-        deal=deal, manager=deal.manager, sent_by=actor, message=(message or "").strip()
+        deal=deal, manager=deal.manager, sent_by=actor, message=message
     )
     audit_record(
         actor=actor,
@@ -391,6 +394,7 @@ def deal_reassign(*, actor: User, deal: Deal, manager: User, reason: str = "") -
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     _check_manages(actor, deal)
     _check_open(deal)
+    reason = _checked_note(reason, field="reason")
     manager = check_assignee(actor, manager)
     if manager.pk == deal.manager_id:
         raise ValidationError({"manager": [_("The deal is already his.")]}, code="invalid")
@@ -401,9 +405,20 @@ def deal_reassign(*, actor: User, deal: Deal, manager: User, reason: str = "") -
         actor=actor,
         action="clients.deal.reassigned",
         target=deal,
-        changes={"manager": [previous, manager.pk], "reason": (reason or "").strip()},
+        changes={"manager": [previous, manager.pk], "reason": reason},
     )
     return deal
+
+
+def _checked_note(text: str | None, *, field: str) -> str:
+    text = (text or "").strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        message = _("At most %(limit)d characters (this one has %(length)d).") % {
+            "limit": NOTE_MAX_LENGTH,
+            "length": len(text),
+        }
+        raise ValidationError({field: [message]}, code="max_length")
+    return text
 
 
 def site_url() -> str:

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from clients.models import Deal, DealStage
 from clients.selectors import overdue_deals_by_manager
 from clients.services import deal_reassign, deal_remind
-from clients.services.deals import manages_team_deals
+from clients.services.deals import NOTE_MAX_LENGTH, manages_team_deals
 from clients.views.deals import safe_next, team_managers
 from crm_project.accounts.models import User
 from crm_project.core.capabilities import Capability
@@ -28,14 +28,18 @@ from interactions.views.my_day import capability_required
 
 
 class RemindForm(forms.Form):
-    message = forms.CharField(label=gettext_lazy("Message"), required=False, max_length=2000)
+    message = forms.CharField(
+        label=gettext_lazy("Message"), required=False, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class ReassignForm(forms.Form):
     manager = forms.ModelChoiceField(
         label=gettext_lazy("To manager"), queryset=User.objects.active_managers()
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class DealControlView(CapabilityRequiredMixin, TemplateView):
@@ -66,6 +70,12 @@ def _controlled_deal(request: HttpRequest, pk: int) -> Deal:
     return deal
 
 
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )
+
+
 def _back(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(safe_next(request, reverse("clients:deal_control")))
 
@@ -75,9 +85,12 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 def deal_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _controlled_deal(request, pk)
     form = RemindForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Nothing is sent: a message cut short would not say what the supervisor wrote.
+        messages.error(request, _form_errors(form))
+        return _back(request)
     try:
-        deal_remind(actor=request.user, deal=deal, message=form.cleaned_data.get("message", ""))
+        deal_remind(actor=request.user, deal=deal, message=form.cleaned_data["message"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -93,7 +106,10 @@ def deal_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _controlled_deal(request, pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the manager to give the deal to."))
+        if "manager" in form.errors:
+            messages.error(request, _("Choose the manager to give the deal to."))
+        else:
+            messages.error(request, _form_errors(form))
         return _back(request)
     try:
         deal_reassign(actor=request.user, deal=deal, **form.cleaned_data)

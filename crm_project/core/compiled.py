@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 
 # Values no real query holds: the parameters equal to them are the ones a run replaces.
@@ -69,6 +70,8 @@ class CompiledQuery:
         """The queryset's rows as dicts (as `.values()` gives them), for these values."""
         connection = connections[router.db_for_read(self.model)]
         compiled = self._get(connection, values)
+        if not compiled.sql:
+            return []
         params = list(compiled.params)
         for position, name, item in compiled.slots:
             value = values[name] if item is None else values[name][item]
@@ -141,7 +144,10 @@ class CompiledQuery:
         if queryset.model is not self.model:
             raise TypeError(f"the built query reads {queryset.model}, not {self.model}")
         compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. pk__in=[]: no rows, as the queryset itself would give
+            return _Compiled("", [], [], [])
         slots = []
         for position, param in enumerate(params):
             found = where.get(param) if _hashable(param) else None

@@ -105,6 +105,11 @@ def test_data_written_after_compiling_is_counted(journal):
     assert query.rows(**values)[0] | {"pk": None} == {"pk": None, "calls": 4, "planned": True}
 
 
+def test_an_empty_list_gives_no_rows_as_the_queryset_does(journal):
+    values = {"ids": [], "month": MONTH, "start": at(1), "end": at(9)}
+    assert compiled().rows(**values) == list(per_manager(**values)) == []
+
+
 def test_a_run_is_one_query(journal):
     query = compiled()
     values = {"ids": [journal[0].pk], "month": MONTH, "start": at(1), "end": at(9)}

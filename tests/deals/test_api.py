@@ -3,9 +3,10 @@
 import pytest
 from django.core import mail
 
-from clients.models import Client, ClientTransfer, Deal, PointsEntry, TransferRule
+from clients.models import Client, ClientTransfer, Deal, DealReminder, PointsEntry, TransferRule
+from crm_project.core.models import AuditEntry
 from tests.api.conftest import api_url, error_of
-from tests.deals.factories import DealFactory, TransferRuleFactory, stage
+from tests.deals.factories import DealFactory, TransferRuleFactory, overdue_deal, stage
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,73 @@ def test_points_api_shows_own_entries_to_a_manager(api, manager, other_manager):
         )
     rows = api(manager).get(api_url("points-entry-list")).json()["results"]
     assert [row["user"] for row in rows] == [manager.pk]
+
+
+# Stage control: remind and reassign --------------------------------------------------------
+
+
+def test_supervisor_reminds_the_manager_of_an_overdue_deal_through_the_api(
+    api, supervisor, manager, django_capture_on_commit_callbacks
+):
+    deal = overdue_deal(client=ClientFactory(responsible_manager=manager), title="Pumps")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(supervisor).post(
+            api_url("deal-remind", deal.pk), {"message": "Call them today"}
+        )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["deal"], body["manager"], body["sent_by"]) == (deal.pk, manager.pk, supervisor.pk)
+    assert body["message"] == "Call them today"
+    assert [message.to for message in mail.outbox] == [[manager.email]]
+    assert DealReminder.objects.get().sent_at is not None
+    assert AuditEntry.objects.filter(action="clients.deal.reminded").count() == 1
+
+
+def test_a_reminder_message_over_the_limit_is_refused_and_nothing_is_sent(
+    api, supervisor, manager, django_capture_on_commit_callbacks
+):
+    deal = overdue_deal(client=ClientFactory(responsible_manager=manager))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(supervisor).post(api_url("deal-remind", deal.pk), {"message": "x" * 2001})
+    assert response.status_code == 400
+    assert "message" in error_of(response)["fields"]
+    assert not DealReminder.objects.exists() and not mail.outbox
+
+
+def test_supervisor_reassigns_a_deal_through_the_api(api, supervisor, manager, other_manager):
+    deal = overdue_deal(client=ClientFactory(responsible_manager=manager))
+    response = api(supervisor).post(
+        api_url("deal-reassign", deal.pk), {"manager": other_manager.pk, "reason": "Holiday"}
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["manager"] == other_manager.pk
+    deal.refresh_from_db()
+    assert deal.manager == other_manager
+    entry = AuditEntry.objects.get(action="clients.deal.reassigned")
+    assert entry.changes == {"manager": [manager.pk, other_manager.pk], "reason": "Holiday"}
+
+
+def test_reassigning_to_another_teams_manager_is_a_field_error(
+    api, supervisor, manager, foreign_manager
+):
+    deal = overdue_deal(client=ClientFactory(responsible_manager=manager))
+    response = api(supervisor).post(
+        api_url("deal-reassign", deal.pk), {"manager": foreign_manager.pk}
+    )
+    assert response.status_code == 400
+    assert "manager" in error_of(response)["fields"]
+    deal.refresh_from_db()
+    assert deal.manager == manager
+
+
+def test_remind_and_reassign_are_not_for_managers(api, manager, other_manager):
+    deal = overdue_deal(client=ClientFactory(responsible_manager=manager))
+    for url, body in (
+        (api_url("deal-remind", deal.pk), {}),
+        (api_url("deal-reassign", deal.pk), {"manager": other_manager.pk}),
+    ):
+        response = api(manager).post(url, body)
+        assert response.status_code == 403
+        assert error_of(response)["code"] == "permission_denied"
+    deal.refresh_from_db()
+    assert deal.manager == manager and not DealReminder.objects.exists()

@@ -41,6 +41,16 @@ MANAGES_CLIENT = Owned(
     own=every(403, anonymous=401, manager=200, supervisor=200, operator=200, admin=200),
     foreign=every(403, anonymous=401, foreign_manager=200, operator=200, admin=200),
 )
+
+
+# Stage control of a deal: the supervisor of its manager's team (and the admin).
+def supervise_deal(ok: int) -> Owned:
+    return Owned(
+        own=every(403, anonymous=401, supervisor=ok, admin=ok),
+        foreign=every(403, anonymous=401, supervisor=404, admin=ok),
+    )
+
+
 OWN_CORRECTION = Owned(
     own=every(404, anonymous=401, manager=200, operator=200, admin=200),
     foreign=every(404, anonymous=401, foreign_manager=200, operator=200, admin=200),
@@ -72,6 +82,14 @@ API: dict[str, Route] = {
         kwargs=pk("deal"),
         refused=gate(JOURNAL),
     ),
+    # An empty reminder is a reminder (201); a reassignment needs the manager (400).
+    "api:deal-remind": action(
+        supervise_deal(201),
+        kwargs=pk("deal"),
+        refused=gate(SUPERVISORS),
+        writes={"post": {"supervisor", "admin"}},
+    ),
+    "api:deal-reassign": action(supervise_deal(400), kwargs=pk("deal"), refused=gate(SUPERVISORS)),
     "api:deal-stage-list": read(JOURNAL, refused=gate(JOURNAL)),
     "api:deal-stage-detail": read(
         JOURNAL, kwargs=lambda objects: {"pk": objects["deal"].stage_id}, refused=gate(JOURNAL)

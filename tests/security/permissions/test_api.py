@@ -86,10 +86,10 @@ API: dict[str, Route] = {
     "api:deal-remind": action(
         supervise_deal(201),
         kwargs=pk("deal"),
-        refused=gate(SUPERVISORS),
+        refused=gate(JOURNAL),
         writes={"post": {"supervisor", "admin"}},
     ),
-    "api:deal-reassign": action(supervise_deal(400), kwargs=pk("deal"), refused=gate(SUPERVISORS)),
+    "api:deal-reassign": action(supervise_deal(400), kwargs=pk("deal"), refused=gate(JOURNAL)),
     "api:deal-stage-list": read(JOURNAL, refused=gate(JOURNAL)),
     "api:deal-stage-detail": read(
         JOURNAL, kwargs=lambda objects: {"pk": objects["deal"].stage_id}, refused=gate(JOURNAL)

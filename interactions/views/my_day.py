@@ -9,7 +9,6 @@ the counters refresh. Validation errors answer 422 and conflicts 409 with the ro
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -35,6 +34,7 @@ from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.exceptions import ConflictError
 from crm_project.core.views import shown_contact_name
 from interactions import selectors
+from interactions.forms import statuses_by_kind
 from interactions.models import Interaction, InteractionStatus, Kind
 from interactions.services import PLANNED, interaction_set_status, task_complete, task_reschedule
 from reports.selectors import plan_progress
@@ -104,15 +104,16 @@ def _rows(request: HttpRequest) -> QuerySet[Interaction]:
 # Building the page ------------------------------------------------------------------------------
 
 
-def statuses_by_kind() -> dict[str, list[InteractionStatus]]:
-    """The buttons a person may press: every active status but the automatic ones."""
-    grouped: dict[str, list[InteractionStatus]] = defaultdict(list)
+def status_buttons() -> dict[str, list[InteractionStatus]]:
+    """The buttons a person may press: every active status of the picklist but the automatic
+    ones, for the kinds My day lists."""
     hidden = {PLANNED, *selectors.AWAITING_STATUS_CODES}
-    kinds = (Kind.INCOMING_CALL, Kind.OUTGOING_CALL, Kind.MEETING)
-    for status in InteractionStatus.objects.filter(kind__in=kinds, is_active=True):
-        if status.code not in hidden:
-            grouped[status.kind].append(status)
-    return dict(grouped)
+    picklist = statuses_by_kind()
+    buttons = {
+        kind: [status for status in picklist.get(kind, []) if status.code not in hidden]
+        for kind in (Kind.INCOMING_CALL, Kind.OUTGOING_CALL, Kind.MEETING)
+    }
+    return {kind: statuses for kind, statuses in buttons.items() if statuses}
 
 
 # A kind's status buttons are the same on every row (the row's own form wraps them): rendered
@@ -153,7 +154,7 @@ def prepare(
 
 
 def inbox_context(request: HttpRequest, buttons: dict | None = None) -> dict[str, Any]:
-    buttons = statuses_by_kind() if buttons is None else buttons
+    buttons = status_buttons() if buttons is None else buttons
     rows = list(selectors.calls_inbox(request.user, limit=INBOX_LIMIT + 1)[: INBOX_LIMIT + 1])
     return {
         "inbox_rows": prepare(
@@ -164,7 +165,7 @@ def inbox_context(request: HttpRequest, buttons: dict | None = None) -> dict[str
 
 
 def tasks_context(request: HttpRequest, buttons: dict | None = None) -> dict[str, Any]:
-    buttons = statuses_by_kind() if buttons is None else buttons
+    buttons = status_buttons() if buttons is None else buttons
     today = timezone.localdate()
     end_of_today = timezone.make_aware(
         datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
@@ -188,7 +189,7 @@ def counters_context(request: HttpRequest) -> dict[str, Any]:
 @capability_required(Capability.LOG_INTERACTION)
 def my_day(request: HttpRequest) -> HttpResponse:
     """The manager's home page (core:home sends managers here)."""
-    buttons = statuses_by_kind()
+    buttons = status_buttons()
     context = {
         **inbox_context(request, buttons),
         **tasks_context(request, buttons),
@@ -241,7 +242,7 @@ def _answer(
             messages.success(request, message)
         return HttpResponseRedirect(reverse("core:home"))
     if row is not None:
-        prepare([row], statuses_by_kind(), row_template=template)
+        prepare([row], status_buttons(), row_template=template)
     context = {"row": row, "message": message, "is_error": status >= 400, **extra}
     if not _is_htmx(request):
         context["row_template"] = template

@@ -116,3 +116,31 @@ def test_plan_fulfilment_per_manager_and_month(build, supervisor, manager, statu
     assert rows[april]["Contacts planned"] == 0
     assert rows[april]["Contacts, % of plan"] is None
     assert assert_every_link_lists_its_figure(report) > 0
+
+
+def test_fulfilment_counts_exactly_the_records_behind_its_links(
+    build, supervisor, manager, statuses
+):
+    """Every kind, status and phone outcome, with and without a client: each figure of the
+    fulfilment report (one pass over the counted journal) is the list behind its link."""
+    client = ClientFactory(responsible_manager=manager)
+    for kind in Kind.values:
+        for row_status in [None, *statuses.filter(kind=kind)]:
+            for outcome in ("", "answered", "missed"):
+                for row_client in (client, None):
+                    InteractionFactory(
+                        client=row_client,
+                        phone_raw="" if row_client else "+7 495 123-45-67",
+                        manager=manager,
+                        kind=kind,
+                        status=row_status,
+                        call_outcome=outcome,
+                        occurred_at=at(5),
+                    )
+
+    report = build("fulfilment", supervisor, date_from="2025-03-01", date_to="2025-03-31")
+    march = next(iter(figures_of(report, "fulfilment").values()))
+
+    assert assert_every_link_lists_its_figure(report) >= 2
+    # Not everything counts, and not nothing: the conditions really sort the rows.
+    assert 0 < march["Meetings held"] < march["Contacts taken"] < Interaction.objects.count()

@@ -1,23 +1,32 @@
 """Every state-changing page refuses a POST without a CSRF token; the API does for sessions.
 
-The URLs come from the permission matrix (which fails when a URL is missing from it), so a new
-page is covered here as soon as it is added there.
+The routes come from the permission matrix (test_pages, test_api: which fail when a route is
+missing from them), so a new page is covered here as soon as it is added there. Each POST runs
+in a transaction rolled back at once: the matrix's world stays as it was built.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client as BrowserClient
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
 from tests.factories import PASSWORD
-from tests.test_permission_matrix import MATRIX, objects  # noqa: F401 (the fixture)
+from tests.security.permissions.harness import Route
+from tests.security.permissions.test_api import API
+from tests.security.permissions.test_pages import PAGES
 
-PAGES = sorted(name for name in MATRIX if not name.startswith("api:"))
-# Who tries each page: the first persona the matrix lets through, so a 403 can only be CSRF's.
+# Who tries each route: the first persona the matrix lets through, so a 403 can only be CSRF's.
 TRYING_ORDER = ("manager", "supervisor", "admin", "operator", "anonymous")
+API_POSTS = sorted(
+    name
+    for name, route in API.items()
+    if "post" in route.methods and not name.startswith("api:telephony:")  # signed, no session
+)
 
 
 def _browser(user, *, with_token: bool) -> BrowserClient:
@@ -32,27 +41,29 @@ def _browser(user, *, with_token: bool) -> BrowserClient:
 
 def _post(browser: BrowserClient, url: str, data: dict | None, *, with_token: bool):
     extra = {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value} if with_token else {}
-    return browser.post(url, data=data or {}, **extra)
+    with transaction.atomic():
+        response = browser.post(url, data=data or {}, **extra)
+        transaction.set_rollback(True)
+    return response
 
 
-def _allowed_caller(url_name, request, objects):  # noqa: F811
-    """The route's matrix row, and the first persona it lets in, with the URL to post to."""
-    row = MATRIX[url_name]
-    persona = next(p for p in TRYING_ORDER if row.expected[p] not in (401, 403))
-    return (
-        row,
-        persona,
-        request.getfixturevalue(persona),
-        reverse(url_name, kwargs=row.kwargs(objects)),
-    )
+def _allowed_caller(world, name: str, route: Route):
+    """The first persona the route lets in (its POST, else its GET), and the URL to post to."""
+    api = name.startswith("api:")
+    method = "post" if "post" in route.methods else "get"
+    expected = route.expected(method, "own", api=api)
+    persona = next(p for p in TRYING_ORDER if expected[p] not in (401, 403))
+    kwargs = route.kwargs(world.objects["own"]) if route.kwargs else {}
+    return persona, world.users[persona], reverse(name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("url_name", PAGES)
-def test_page_refuses_a_post_without_csrf_token(url_name, request, objects):  # noqa: F811
-    row, persona, user, url = _allowed_caller(url_name, request, objects)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_refuses_a_post_without_csrf_token(name, world, db):
+    route = PAGES[name]
+    persona, user, url = _allowed_caller(world, name, route)
 
-    with_token = _post(_browser(user, with_token=True), url, row.data, with_token=True)
-    without = _post(_browser(user, with_token=False), url, row.data, with_token=False)
+    with_token = _post(_browser(user, with_token=True), url, route.data, with_token=True)
+    without = _post(_browser(user, with_token=False), url, route.data, with_token=False)
 
     if with_token.status_code == 405:
         assert without.status_code in (403, 405)  # takes no POST at all
@@ -61,17 +72,13 @@ def test_page_refuses_a_post_without_csrf_token(url_name, request, objects):  # 
         assert without.status_code == 403, f"POST {url} as {persona} without CSRF token"
 
 
-API_POSTS = sorted(
-    name for name, row in MATRIX.items() if name.startswith("api:") and row.method == "post"
-)
+@pytest.mark.parametrize("name", API_POSTS)
+def test_api_action_refuses_a_session_post_without_csrf_header(name, world, db):
+    route = API[name]
+    persona, user, url = _allowed_caller(world, name, route)
 
-
-@pytest.mark.parametrize("url_name", API_POSTS)
-def test_api_action_refuses_a_session_post_without_csrf_header(url_name, request, objects):  # noqa: F811
-    row, persona, user, url = _allowed_caller(url_name, request, objects)
-
-    with_token = _post(_browser(user, with_token=True), url, row.data, with_token=True)
-    without = _post(_browser(user, with_token=True), url, row.data, with_token=False)
+    with_token = _post(_browser(user, with_token=True), url, route.data, with_token=True)
+    without = _post(_browser(user, with_token=True), url, route.data, with_token=False)
 
     assert with_token.status_code != 403, f"{url} refuses {persona} even with a token"
     assert without.status_code == 403, f"POST {url} as {persona} without CSRF header"
@@ -98,11 +105,9 @@ class _Request:
     ("site_path", "persona"),
     [("django.contrib.admin.site", "admin"), ("clients.operator_admin.operator_site", "operator")],
 )
-def test_admin_forms_refuse_a_post_without_csrf_token(site_path, persona, request, objects):  # noqa: F811
-    from django.utils.module_loading import import_string
-
+def test_admin_forms_refuse_a_post_without_csrf_token(site_path, persona, world, db):
     site = import_string(site_path)
-    user = request.getfixturevalue(persona)
+    user = world.users[persona]
     urls = list(_admin_forms(site, user))
 
     refused = {
@@ -123,6 +128,7 @@ def test_admin_forms_refuse_a_post_without_csrf_token(site_path, persona, reques
 
 def test_a_page_that_changes_state_is_in_the_walk():
     assert {"clients:create", "clients:transfer", "clients:person_erase", "logout"} <= set(PAGES)
+    assert {"api:deal-move-stage", "api:deal-remind", "api:client-transfer-bulk"} <= set(API_POSTS)
 
 
 API_WRITES = [
@@ -132,9 +138,13 @@ API_WRITES = [
 
 
 @pytest.mark.parametrize(("method", "url_name", "data"), API_WRITES)
-def test_api_session_write_without_csrf_header_is_refused(method, url_name, data, manager):
-    browser = _browser(manager, with_token=True)
-    response = getattr(browser, method)(reverse(url_name), data, content_type="application/json")
+def test_api_session_write_without_csrf_header_is_refused(method, url_name, data, world, db):
+    browser = _browser(world.users["manager"], with_token=True)
+    with transaction.atomic():
+        response = getattr(browser, method)(
+            reverse(url_name), data, content_type="application/json"
+        )
+        transaction.set_rollback(True)
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
@@ -142,33 +152,38 @@ def test_api_session_write_without_csrf_header_is_refused(method, url_name, data
 
 
 @pytest.mark.parametrize(("method", "url_name", "data"), API_WRITES)
-def test_api_session_write_with_csrf_header_passes(method, url_name, data, manager):
-    browser = _browser(manager, with_token=True)
-    response = getattr(browser, method)(
-        reverse(url_name),
-        data,
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value,
-    )
+def test_api_session_write_with_csrf_header_passes(method, url_name, data, world, db):
+    browser = _browser(world.users["manager"], with_token=True)
+    with transaction.atomic():
+        response = getattr(browser, method)(
+            reverse(url_name),
+            data,
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value,
+        )
+        transaction.set_rollback(True)
 
     assert response.status_code == 201
 
 
 @pytest.mark.parametrize(("method", "url_name", "data"), API_WRITES)
-def test_api_token_write_needs_no_csrf_header(method, url_name, data, manager):
-    token = Token.objects.create(user=manager)
+def test_api_token_write_needs_no_csrf_header(method, url_name, data, world, db):
     browser = BrowserClient(enforce_csrf_checks=True)
-    response = getattr(browser, method)(
-        reverse(url_name),
-        data,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
-    )
+    with transaction.atomic():
+        token, _created = Token.objects.get_or_create(user=world.users["manager"])
+        response = getattr(browser, method)(
+            reverse(url_name),
+            data,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token.key}",
+        )
+        transaction.set_rollback(True)
 
     assert response.status_code == 201
 
 
-def test_sign_in_form_needs_the_token(manager):
+def test_sign_in_form_needs_the_token(world, db):
+    manager = world.users["manager"]
     browser = BrowserClient(enforce_csrf_checks=True)
     response = browser.post(reverse("login"), {"username": manager.username, "password": PASSWORD})
 

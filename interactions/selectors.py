@@ -135,13 +135,15 @@ def calls_inbox(user: User, *, limit: int | None = None) -> InteractionQuerySet:
     newest first along their partial index (interaction_call_inbox_idx, _queue_idx) and stop
     there, instead of sorting every call still awaiting a word (thousands after a year).
     """
-    queryset = Interaction.objects.visible_to(user).with_personal_data_access(user)
-    queryset = own_or_queue(awaiting_decision(queryset), user)
-    if limit is not None:
-        queryset = queryset.filter(pk__in=_newest_awaiting_ids(user, limit))
+    if limit is None:
+        queryset = own_or_queue(awaiting_decision(Interaction.objects.visible_to(user)), user)
+    else:
+        # The ids are chosen under every condition of the inbox (visible, awaiting, his own or
+        # his team's queue), in the same statement: the outer query repeats none of them.
+        queryset = Interaction.objects.filter(pk__in=_newest_awaiting_ids(user, limit))
     # The manager is not shown (the row only tells the team queue by manager_id): no join.
     return (
-        with_previous_calls(queryset)
+        with_previous_calls(queryset.with_personal_data_access(user))
         .select_related("client", "contact", "status")
         .order_by("-occurred_at", "-id")
     )

@@ -1,8 +1,10 @@
 """Reads of the journal that My day, the plan counters and the API share.
 
-What counts as a contact taken or a meeting held is defined here and only here: the counters
-(reports.selectors) count these querysets and the journal's `counter` filter lists them, so a
-counter and the list behind its link cannot drift apart.
+What counts as a contact taken or a meeting held is defined here and only here (the conditions
+CONTACT_TAKEN_CONDITION and MEETING_HELD_CONDITION, among counted interactions): the counters
+and reports (reports.selectors, reports.builders) count the rows that meet them and the
+journal's `counter` filter lists them, so a counter and the list behind its link cannot drift
+apart.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Data at scale: teams, managers, clients and a million interactions loaded with COPY.
 
-The shape is the demo's (crm_project/core/management/commands/seed_demo.py, whose word lists,
-phone spellings and weights it reuses): clients with contact persons, several phones typed in
+The shape is the demo's (seed_demo; the word lists, phone spellings and weights of both are
+crm_project/core/demo_vocabulary.py): clients with contact persons, several phones typed in
 mixed formats (normalised with crm_project.core.phones.to_e164, as the services store them),
 e-mails, 14 months of journal with the demo's mix of kinds, statuses and sources, unknown callers
 in the teams' queues, deals walked through their stages, and monthly plans.

@@ -19,7 +19,7 @@ from django.utils import timezone
 from clients.management.commands.seed_deals import PRODUCTS, SCENARIOS
 from clients.models import DealStage, LeadSource
 from crm_project.accounts.models import Team, User
-from crm_project.core.management.commands import seed_demo as demo
+from crm_project.core import demo_vocabulary as demo
 from crm_project.core.phones import to_e164
 from interactions.models import InteractionStatus
 from reports.models import Plan
@@ -166,7 +166,7 @@ class Generator:
         users = []
         for username, role, team, extension in people:
             rng = random.Random(f"{self.options.seed}:user:{username}")
-            last_name, first_name, _middle = demo.Command.russian_name(rng)
+            last_name, first_name, _middle = demo.russian_name(rng)
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
@@ -229,11 +229,11 @@ class Generator:
             row = ClientRow(index + 1, manager, team, created_by)
             people = []
             if is_person:
-                people.append((*demo.Command.russian_name(rng), ""))
+                people.append((*demo.russian_name(rng), ""))
                 domain = ""
                 name = " ".join(p for p in people[0][:3] if p)
             else:
-                name, domain = demo.Command.company_name(None, rng, country)  # type: ignore[arg-type]
+                name, domain = demo.company_name(rng, country)
                 for _n in range(rng.choices([1, 2, 3], weights=[50, 35, 15])[0]):
                     people.append(self.person(rng, country))
             while name in names:
@@ -279,7 +279,7 @@ class Generator:
 
     def person(self, rng: random.Random, country: str) -> tuple[str, str, str, str]:
         if country == "RU":
-            last, first, middle = demo.Command.russian_name(rng)
+            last, first, middle = demo.russian_name(rng)
             return last, first, middle, rng.choice(demo.POSITIONS)
         last_names, first_names = demo.FOREIGN_PEOPLE[country]
         job = rng.choice(demo.FOREIGN_POSITIONS)

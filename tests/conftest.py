@@ -44,6 +44,24 @@ def _forget_kept_choices():
     choices.clear()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Close psycopg's pools before pytest-django drops the test databases.
+
+    A pool keeps its connections open after the last test; PostgreSQL then refuses to drop the
+    database ("being accessed by other users") and the test database was left behind. This runs
+    before the session's fixtures are torn down (the runner tears them down in its own
+    pytest_sessionfinish).
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        pools = getattr(connection, "_connection_pools", {})
+        if connection.alias in pools:
+            connection.close()
+            connection.close_pool()
+
+
 def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]
     if IN_CI and engine != "django.db.backends.postgresql":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.db import connections, router
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +156,11 @@ def _newest_awaiting_ids(user: User, limit: int) -> QuerySet:
     awaiting = awaiting_decision(Interaction.objects.visible_to(user)).order_by(
         "-occurred_at", "-id"
     )
+    if not connections[
+        router.db_for_read(Interaction)
+    ].features.supports_slicing_ordering_in_compound:
+        # SQLite (the demo's database) has no LIMIT inside a UNION: one ordered read of both.
+        return own_or_queue(awaiting, user).values("pk")[:limit]
     parts = [awaiting.filter(manager=user).values("pk")[:limit]]
     if user.team_id:
         queue = awaiting.filter(manager__isnull=True, team_id=user.team_id)

@@ -153,6 +153,8 @@ def test_refuses_a_database_not_meant_for_it(host, name):
 def test_the_command_refuses_the_development_database(settings, monkeypatch):
     from django.db import connection
 
+    require_postgresql()  # elsewhere it stops sooner: it needs PostgreSQL at all
+
     monkeypatch.setitem(connection.settings_dict, "NAME", "crm")
 
     with pytest.raises(CommandError, match="bench"):

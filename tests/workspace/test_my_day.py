@@ -357,3 +357,32 @@ def test_a_queued_call_of_a_colleagues_client_shows_the_contact_masked(
     assert "Vasilek" in html
     assert "P****** A***" in html and "Petrova" not in html
     assert "+7 *** ***-43-21" in html
+
+
+@pytest.mark.parametrize("limit_in_union", [True, False])
+def test_the_inbox_shows_the_newest_calls_of_his_own_and_his_queue(
+    limit_in_union, manager, other_manager, team, login, monkeypatch
+):
+    """PostgreSQL reads his calls and his team's queue apart, each with a LIMIT inside a UNION;
+    SQLite (the demo's database) allows no LIMIT there and reads both in one ordered pass. The
+    inbox is the same either way: the newest calls, never another manager's."""
+    from django.db import connection
+
+    if limit_in_union and not connection.features.supports_slicing_ordering_in_compound:
+        pytest.skip("this database allows no LIMIT inside a UNION")
+    monkeypatch.setattr(
+        connection.features, "supports_slicing_ordering_in_compound", limit_in_union
+    )
+    calls = []
+    for minute in range(INBOX_LIMIT + 5):
+        owner = {"manager": manager} if minute % 3 else {"manager": None, "team": team}
+        calls.append(
+            telephony_call(
+                **owner, phone=f"+749500{minute:05d}", occurred_at=minutes_ago(minute + 1)
+            )
+        )
+        telephony_call(manager=other_manager, phone="+74959999999", occurred_at=minutes_ago(0))
+
+    rows = home(login(manager)).context["inbox_rows"]
+
+    assert [row.pk for row in rows] == [call.pk for call in calls[:INBOX_LIMIT]]

@@ -44,20 +44,21 @@ def _forget_kept_choices():
     choices.clear()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionfinish(session, exitstatus):
-    """Close psycopg's pools before pytest-django drops the test databases.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, with psycopg's pools closed before they are dropped.
 
     A pool keeps its connections open after the last test; PostgreSQL then refuses to drop the
-    database ("being accessed by other users") and the test database was left behind. This runs
-    before the session's fixtures are torn down (the runner tears them down in its own
-    pytest_sessionfinish).
+    database ("being accessed by other users") and the test database was left behind. This
+    fixture wraps pytest-django's own, so its teardown runs first.
     """
+    yield
     from django.db import connections
 
-    for connection in connections.all(initialized_only=True):
-        pools = getattr(connection, "_connection_pools", {})
-        if connection.alias in pools:
+    for alias in connections:
+        connection = connections[alias]
+        # Every alias: a pool may have been opened by a test's threads only (the replica's).
+        if alias in getattr(connection, "_connection_pools", {}):
             connection.close()
             connection.close_pool()
 

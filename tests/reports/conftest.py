@@ -47,6 +47,28 @@ def records_behind(url: str) -> int:
     return filterset.qs.count()
 
 
+def log_every_kind_status_and_outcome(manager, statuses, occurred_at) -> None:
+    """A journal of every kind x status (and none) x phone outcome, with and without a client:
+    the rows the counters' conditions must sort into counted and not counted."""
+    from interactions.telephony.events import Outcome
+    from tests.factories import ClientFactory, InteractionFactory
+
+    client = ClientFactory(responsible_manager=manager)
+    for kind in Interaction.Kind.values:
+        for status in [None, *statuses.filter(kind=kind)]:
+            for outcome in ("", Outcome.ANSWERED, Outcome.MISSED, Outcome.BUSY):
+                for row_client in (client, None):
+                    InteractionFactory(
+                        client=row_client,
+                        phone_raw="" if row_client else "+7 495 123-45-67",
+                        manager=manager,
+                        kind=kind,
+                        status=status,
+                        call_outcome=outcome,
+                        occurred_at=occurred_at,
+                    )
+
+
 def assert_every_link_lists_its_figure(report) -> int:
     """Follow every figure's link that lists records; returns how many were checked."""
     checked = 0

@@ -12,7 +12,13 @@ from tests.factories import (
     PlanFactory,
     status,
 )
-from tests.reports.conftest import ZONE, assert_every_link_lists_its_figure, at, figures_of
+from tests.reports.conftest import (
+    ZONE,
+    assert_every_link_lists_its_figure,
+    at,
+    figures_of,
+    log_every_kind_status_and_outcome,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,20 +129,7 @@ def test_fulfilment_counts_exactly_the_records_behind_its_links(
 ):
     """Every kind, status and phone outcome, with and without a client: each figure of the
     fulfilment report (one pass over the counted journal) is the list behind its link."""
-    client = ClientFactory(responsible_manager=manager)
-    for kind in Kind.values:
-        for row_status in [None, *statuses.filter(kind=kind)]:
-            for outcome in ("", "answered", "missed"):
-                for row_client in (client, None):
-                    InteractionFactory(
-                        client=row_client,
-                        phone_raw="" if row_client else "+7 495 123-45-67",
-                        manager=manager,
-                        kind=kind,
-                        status=row_status,
-                        call_outcome=outcome,
-                        occurred_at=at(5),
-                    )
+    log_every_kind_status_and_outcome(manager, statuses, occurred_at=at(5))
 
     report = build("fulfilment", supervisor, date_from="2025-03-01", date_to="2025-03-31")
     march = next(iter(figures_of(report, "fulfilment").values()))

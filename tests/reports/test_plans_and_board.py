@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm_project.core.models import AuditEntry
-from interactions.models import Interaction, Kind
+from interactions.models import Interaction
 from interactions.selectors import contacts_taken, meetings_held
-from interactions.telephony.events import Outcome
 from reports.models import Plan
 from reports.selectors import Pace, plan_progress, team_board
 from reports.services import plan_copy_forward, plan_set
 from tests.factories import ClientFactory, InteractionFactory, PlanFactory, UserFactory
-from tests.reports.conftest import records_behind
+from tests.reports.conftest import log_every_kind_status_and_outcome, records_behind
 
 pytestmark = pytest.mark.django_db
 
@@ -270,22 +269,11 @@ def test_board_api(login, supervisor, manager):
 def test_my_counters_count_exactly_the_records_behind_their_links(manager, statuses):
     """Every kind, status and phone-system outcome, with and without a client: the counters
     (one pass over the month, reports.selectors) agree with the journal lists they link to."""
-    client = ClientFactory(responsible_manager=manager)
     now = timezone.now()
-    for kind in Kind.values:
-        for status in [None, *statuses.filter(kind=kind)]:
-            for outcome in ("", Outcome.ANSWERED, Outcome.MISSED, Outcome.BUSY):
-                for row_client in (client, None):
-                    InteractionFactory(
-                        client=row_client,
-                        phone_raw="" if row_client else "+7 495 123-45-67",
-                        manager=manager,
-                        kind=kind,
-                        status=status,
-                        call_outcome=outcome,
-                        occurred_at=now,
-                    )
-    InteractionFactory(client=client, manager=manager, occurred_at=None, planned_at=now)
+    log_every_kind_status_and_outcome(manager, statuses, occurred_at=now)
+    InteractionFactory(
+        client=ClientFactory(responsible_manager=manager), occurred_at=None, planned_at=now
+    )
 
     counters = {
         counter.key: counter

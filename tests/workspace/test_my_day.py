@@ -386,3 +386,23 @@ def test_the_inbox_shows_the_newest_calls_of_his_own_and_his_queue(
     rows = home(login(manager)).context["inbox_rows"]
 
     assert [row.pk for row in rows] == [call.pk for call in calls[:INBOX_LIMIT]]
+
+
+def test_the_rows_link_to_their_own_client_and_actions(manager, own_client, login):
+    """The row URLs are reversed once a page and given each row's id (views.my_day.RowUrls)."""
+    call = telephony_call(manager=manager, client=own_client)
+    task = InteractionFactory(
+        client=own_client, manager=manager, occurred_at=None, planned_at=minutes_ago(5)
+    )
+
+    context = home(login(manager)).context
+
+    [row] = context["inbox_rows"]
+    assert row.pk == call.pk
+    assert row.client_url == reverse("clients:detail", args=[own_client.pk])
+    assert row.set_status_url == reverse("interactions:inbox_set_status", args=[call.pk])
+    [task_row] = context["tasks"]
+    assert task_row.complete_url == reverse("interactions:task_complete", args=[task.pk])
+    assert task_row.reschedule_url == reverse("interactions:task_reschedule", args=[task.pk])
+    html = home(login(manager)).content.decode()
+    assert f'action="{row.set_status_url}"' in html and f'href="{row.client_url}"' in html

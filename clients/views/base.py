@@ -28,6 +28,7 @@ from crm_project.core import phones
 from crm_project.core.capabilities import Capability, has_capability
 from crm_project.core.choices import cache_choices
 from crm_project.core.views import (
+    PAGE_SIZE,
     CapabilityRequiredMixin,
     HtmxPartialMixin,
     KeysetPaginationMixin,
@@ -185,7 +186,8 @@ class ClientDetailView(
     template_name = "clients/client_detail.html"
     partial_template_name = "clients/_client_journal.html"
     context_object_name = "client"
-    page_size = 50
+    # As every list (crm_project.core.views.PAGE_SIZE): the card's newest 25, then "Older".
+    page_size = PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[Client]:
         user = self.request.user

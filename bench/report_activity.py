@@ -27,15 +27,17 @@ import secrets
 import statistics
 import sys
 import time
-import urllib.parse
 import zoneinfo
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _harness as harness
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/crm_bench_reports"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 TARGET_RATIO = 1.5
 RUNS = 5
 MANAGERS = 10
@@ -59,30 +61,9 @@ def parse_args() -> argparse.Namespace:
 def database_url() -> str:
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
     url = url or DEFAULT_DATABASE_URL
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database")
-    if urllib.parse.urlsplit(url).hostname not in LOOPBACK_HOSTS:
-        sys.exit("refusing a non-loopback database: the benchmark fills and may wipe it")
-    if "bench" not in urllib.parse.urlsplit(url).path:
-        # Generating truncates the clients and the journal: never the dev or test database.
-        sys.exit("refusing a database whose name lacks 'bench': the benchmark wipes its data")
+    # Generating truncates the clients and the journal: never the dev or test database.
+    harness.require_bench_database(url)
     return url
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
 
 
 def setup_django(url: str) -> None:
@@ -253,7 +234,7 @@ def month_before(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def main() -> None:
     args = parse_args()
     url = database_url()
-    ensure_database(url)
+    harness.create_database(url)
     setup_django(url)
     from crm_project.accounts.models import Team
     from reports.builders import REGISTRY, Period, ReportParameters, resolve_scope

@@ -30,19 +30,20 @@ _SENTINEL_DATETIME = datetime.datetime(1903, 2, 17, 3, 4, 5, 678_901, tzinfo=dat
 
 
 class _Compiled:
-    __slots__ = ("expressions", "params", "slots", "sql")
+    __slots__ = ("converters", "params", "slots", "sql")
 
     def __init__(
         self,
         sql: str,
         params: list[Any],
         slots: list[tuple[int, str, int | None]],
-        expressions: list[models.Expression],
+        converters: list[tuple[int, models.Expression, list[Callable]]],
     ) -> None:
         self.sql = sql
         self.params = params
         self.slots = slots  # (parameter position, value name, item of a list value or None)
-        self.expressions = expressions  # what each column holds, for the database's converters
+        # (column, what it holds, the database's converters for it): columns needing none left out
+        self.converters = converters
 
 
 class CompiledQuery:
@@ -80,20 +81,10 @@ class CompiledQuery:
             cursor.execute(compiled.sql, params)
             columns = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
-        converters = [
-            (index, expression, converters)
-            for index, expression in enumerate(compiled.expressions)
-            if (
-                converters := [
-                    *connection.ops.get_db_converters(expression),
-                    *expression.get_db_converters(connection),
-                ]
-            )
-        ]
         result = []
         for row in rows:
             values_row = list(row)
-            for index, expression, functions in converters:
+            for index, expression, functions in compiled.converters:
                 for function in functions:
                     values_row[index] = function(values_row[index], expression, connection)
             result.append(dict(zip(columns, values_row, strict=True)))
@@ -158,8 +149,17 @@ class CompiledQuery:
         }
         if missing:
             raise ValueError(f"the built query does not use the values {sorted(missing, key=str)}")
-        expressions = [expression for expression, _sql, _alias in compiler.select]
-        return _Compiled(sql, list(params), slots, expressions)
+        converters = [
+            (index, expression, functions)
+            for index, (expression, _sql, _alias) in enumerate(compiler.select)
+            if (
+                functions := [
+                    *connection.ops.get_db_converters(expression),
+                    *expression.get_db_converters(connection),
+                ]
+            )
+        ]
+        return _Compiled(sql, list(params), slots, converters)
 
 
 def _hashable(value: Any) -> bool:

@@ -132,6 +132,16 @@ def _buttons_html(
     return rendered[kind]
 
 
+# The actions each kind of row posts to: row attribute -> URL name.
+ROW_ACTIONS = {
+    f"{TEMPLATES}_inbox_row.html": {"set_status_url": "interactions:inbox_set_status"},
+    f"{TEMPLATES}_task_row.html": {
+        "complete_url": "interactions:task_complete",
+        "reschedule_url": "interactions:task_reschedule",
+    },
+}
+
+
 class RowUrls:
     """reverse(name, args=[pk]) for every row of a list: one reverse a name, then the row's pk in
     place of a stand-in (reversing each row's two or three URLs was a twentieth of My day)."""
@@ -151,17 +161,12 @@ def prepare(
     """Attach what a row shows: the caller's number as the user may see it, its buttons and
     the URLs of its client and its actions."""
     rendered: dict[str, str] = {}
-    urls = RowUrls(
-        "clients:detail",
-        "interactions:inbox_set_status",
-        "interactions:task_complete",
-        "interactions:task_reschedule",
-    )
+    actions = ROW_ACTIONS[row_template]
+    urls = RowUrls("clients:detail", *actions.values())
     for row in rows:
         row.client_url = urls("clients:detail", row.client_id) if row.client_id else ""
-        row.set_status_url = urls("interactions:inbox_set_status", row.pk)
-        row.complete_url = urls("interactions:task_complete", row.pk)
-        row.reschedule_url = urls("interactions:task_reschedule", row.pk)
+        for attribute, name in actions.items():
+            setattr(row, attribute, urls(name, row.pk))
         if row.has_personal_data_access:
             row.shown_phone = phones.format_for_display(row.phone_e164)
         else:

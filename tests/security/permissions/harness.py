@@ -64,6 +64,15 @@ def mine(ok: int, hidden: int = 404, **fixed: int) -> Owned:
     )
 
 
+def supervises(ok: int, *, signed_out: int) -> Owned:
+    """A supervisor's action on his team's record (a deal's stage control): he and the admin
+    do it; another team's is hidden from him; every other role is refused."""
+    return Owned(
+        own=every(403, anonymous=signed_out, supervisor=ok, admin=ok),
+        foreign=every(403, anonymous=signed_out, supervisor=404, admin=ok),
+    )
+
+
 def teams(ok: int, hidden: int = 404, **fixed: int) -> Owned:
     """A record of one team: its managers, its supervisor and the admin reach it."""
     return Owned(

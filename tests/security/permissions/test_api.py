@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.permissions.harness import Owned, Route, check, every, gate, mine, teams
+from tests.security.permissions.harness import (
+    Owned,
+    Route,
+    check,
+    every,
+    gate,
+    mine,
+    supervises,
+    teams,
+)
 from tests.security.permissions.kwargs import pk
 
 EVERYONE = every(200)
@@ -41,14 +50,6 @@ MANAGES_CLIENT = Owned(
     own=every(403, anonymous=401, manager=200, supervisor=200, operator=200, admin=200),
     foreign=every(403, anonymous=401, foreign_manager=200, operator=200, admin=200),
 )
-
-
-# Stage control of a deal: the supervisor of its manager's team (and the admin).
-def supervise_deal(ok: int) -> Owned:
-    return Owned(
-        own=every(403, anonymous=401, supervisor=ok, admin=ok),
-        foreign=every(403, anonymous=401, supervisor=404, admin=ok),
-    )
 
 
 OWN_CORRECTION = Owned(
@@ -84,12 +85,14 @@ API: dict[str, Route] = {
     ),
     # An empty reminder is a reminder (201); a reassignment needs the manager (400).
     "api:deal-remind": action(
-        supervise_deal(201),
+        supervises(201, signed_out=401),
         kwargs=pk("deal"),
         refused=gate(JOURNAL),
         writes={"post": {"supervisor", "admin"}},
     ),
-    "api:deal-reassign": action(supervise_deal(400), kwargs=pk("deal"), refused=gate(JOURNAL)),
+    "api:deal-reassign": action(
+        supervises(400, signed_out=401), kwargs=pk("deal"), refused=gate(JOURNAL)
+    ),
     "api:deal-stage-list": read(JOURNAL, refused=gate(JOURNAL)),
     "api:deal-stage-detail": read(
         JOURNAL, kwargs=lambda objects: {"pk": objects["deal"].stage_id}, refused=gate(JOURNAL)

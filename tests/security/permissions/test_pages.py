@@ -19,6 +19,7 @@ from tests.security.permissions.harness import (
     get,
     mine,
     post,
+    supervises,
     teams,
 )
 from tests.security.permissions.kwargs import client_pk, pk
@@ -33,10 +34,7 @@ ADMINS = every(403, anonymous=302, admin=200)
 SIGN_IN = {"anonymous": 302}
 SEES_PERSONAL_DATA = {"manager", "supervisor", "foreign_manager", "operator", "admin"}
 # A supervisor's action on a deal: done (redirect) on his team's, refused on another team's.
-SUPERVISE_DEAL = Owned(
-    own=every(403, anonymous=302, supervisor=302, admin=302),
-    foreign=every(403, anonymous=302, supervisor=404, admin=302),
-)
+SUPERVISE_DEAL = supervises(302, signed_out=302)
 
 
 def contact(objects: dict) -> dict:
